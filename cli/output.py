@@ -1,0 +1,46 @@
+"""Consoles and the error boundary shared by every command."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Coroutine
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from graph.errors import C360Error
+
+console = Console()
+err_console = Console(stderr=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def fail(message: str, hint: str | None = None) -> typer.Exit:
+    """Print a one-line reason (and a hint) to stderr; return the Exit to raise."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    if hint:
+        err_console.print(f"[dim]hint: {hint}[/]")
+    return typer.Exit(code=1)
+
+
+def user_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn expected failures (C360Error) into one line on stderr and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except C360Error as e:
+            raise fail(e.message) from None
+        except KeyboardInterrupt:
+            raise fail("interrupted") from None
+
+    return wrapper
+
+
+def run(coro: Coroutine[Any, Any, R]) -> R:
+    return asyncio.run(coro)

@@ -1,0 +1,10 @@
+// The graph model's keys (../shared/contract/graph-model.md): every label unique on `id`,
+// Tag also on `name`. IF NOT EXISTS makes `c360 migrate` safe to run again.
+CREATE CONSTRAINT customer_id IF NOT EXISTS FOR (n:Customer) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT tag_id IF NOT EXISTS FOR (n:Tag) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT tag_name IF NOT EXISTS FOR (n:Tag) REQUIRE n.name IS UNIQUE;
+CREATE CONSTRAINT interaction_id IF NOT EXISTS FOR (n:Interaction) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT product_id IF NOT EXISTS FOR (n:Product) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT lifecycle_stage_id IF NOT EXISTS FOR (n:LifecycleStage) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT lifecycle_stage_name IF NOT EXISTS FOR (n:LifecycleStage) REQUIRE n.name IS UNIQUE;
+CREATE CONSTRAINT segment_id IF NOT EXISTS FOR (n:Segment) REQUIRE n.id IS UNIQUE;

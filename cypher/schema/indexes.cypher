@@ -1,0 +1,14 @@
+// Indexes for segmentation (attribute filters), traversal and time windows.
+CREATE INDEX customer_city IF NOT EXISTS FOR (n:Customer) ON (n.city);
+CREATE INDEX customer_region IF NOT EXISTS FOR (n:Customer) ON (n.region);
+CREATE INDEX customer_gender IF NOT EXISTS FOR (n:Customer) ON (n.gender);
+CREATE INDEX customer_birth_date IF NOT EXISTS FOR (n:Customer) ON (n.birthDate);
+CREATE INDEX customer_source IF NOT EXISTS FOR (n:Customer) ON (n.source);
+CREATE INDEX customer_email IF NOT EXISTS FOR (n:Customer) ON (n.email);
+CREATE INDEX customer_phone IF NOT EXISTS FOR (n:Customer) ON (n.phone);
+CREATE INDEX tag_category IF NOT EXISTS FOR (n:Tag) ON (n.category);
+CREATE INDEX product_category IF NOT EXISTS FOR (n:Product) ON (n.category);
+CREATE INDEX product_sku IF NOT EXISTS FOR (n:Product) ON (n.sku);
+CREATE INDEX interaction_type_occurred IF NOT EXISTS FOR (n:Interaction) ON (n.type, n.occurredAt);
+CREATE INDEX interaction_occurred IF NOT EXISTS FOR (n:Interaction) ON (n.occurredAt);
+CREATE INDEX has_tag_source IF NOT EXISTS FOR ()-[r:HAS_TAG]-() ON (r.source);

@@ -1,0 +1,55 @@
+"""The errors c360 raises on purpose.
+
+    C360Error                  anything a user can cause or fix; never shown with a traceback
+    ├── BadUserInput           an argument or input line is invalid (GraphQL: BAD_USER_INPUT)
+    ├── NotFound               an id or name that does not exist (GraphQL: NOT_FOUND)
+    ├── GraphUnavailable       Neo4j cannot be reached or refused the credentials
+    ├── QueryError             Cypher that Neo4j rejected (analysts' queries)
+    └── LocalNeo4jError        the local Neo4j could not be built, started or stopped
+
+Each carries a GraphQL error code so the API can hand it to clients unmasked.
+"""
+
+from __future__ import annotations
+
+
+class C360Error(Exception):
+    """Base class: an expected failure with a message fit for the user."""
+
+    code = "INTERNAL_SERVER_ERROR"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadUserInput(C360Error):
+    """An invalid argument; the message names the field and the reason."""
+
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class NotFound(C360Error):
+    code = "NOT_FOUND"
+
+    def __init__(self, what: str, key: str) -> None:
+        super().__init__(f"{what} not found: {key!r}")
+        self.what = what
+        self.key = key
+
+
+class GraphUnavailable(C360Error):
+    code = "SERVICE_UNAVAILABLE"
+
+
+class QueryError(C360Error):
+    code = "BAD_USER_INPUT"
+
+
+class LocalNeo4jError(C360Error):
+    code = "SERVICE_UNAVAILABLE"

@@ -1,0 +1,38 @@
+"""The fixed vocabularies of the graph model (../shared/contract/graph-model.md)."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class InteractionType(str, Enum):
+    PURCHASE = "PURCHASE"
+    VIEW = "VIEW"
+    CALL = "CALL"
+    EMAIL = "EMAIL"
+    MEETING = "MEETING"
+    TICKET = "TICKET"
+    FEEDBACK = "FEEDBACK"
+
+
+class LifecycleStageName(str, Enum):
+    PROSPECT = "PROSPECT"
+    NEW = "NEW"
+    ACTIVE = "ACTIVE"
+    LOYAL = "LOYAL"
+    AT_RISK = "AT_RISK"
+    DORMANT = "DORMANT"
+    CHURNED = "CHURNED"
+
+
+class TagSource(str, Enum):
+    MANUAL = "MANUAL"
+    IMPORT = "IMPORT"
+    RULE = "RULE"
+
+
+STAGE_ORDER = {stage.value: order for order, stage in enumerate(LifecycleStageName, start=1)}
+# Interactions of these types are about exactly one product.
+PRODUCT_INTERACTIONS = frozenset({InteractionType.PURCHASE.value, InteractionType.VIEW.value})
+GENDERS = frozenset({"F", "M", "U"})
+TAG_STATUSES = frozenset({"ACTIVE", "DEPRECATED"})

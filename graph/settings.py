@@ -1,0 +1,37 @@
+"""Settings from the environment (and a `.env` file), read once per process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_home() -> Path:
+    return Path.home() / ".c360"
+
+
+class Settings(BaseSettings):
+    """Where Neo4j is and how c360 talks to it.
+
+    With `NEO4J_URI` unset, c360 uses (and starts when needed) the local Neo4j under
+    `C360_HOME`, whose port and generated password are kept in that folder.
+    """
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    neo4j_uri: str | None = Field(default=None, alias="NEO4J_URI")
+    neo4j_user: str = Field(default="neo4j", alias="NEO4J_USER")
+    neo4j_password: str | None = Field(default=None, alias="NEO4J_PASSWORD")
+    neo4j_database: str = Field(default="neo4j", alias="NEO4J_DATABASE")
+    c360_home: Path = Field(default_factory=default_home, alias="C360_HOME")
+    # Server-side limit for one Cypher transaction; a runaway query is stopped, not waited for.
+    query_timeout_s: float = Field(default=30.0, alias="C360_QUERY_TIMEOUT")
+    # How long a request keeps retrying while Neo4j is away (e.g. during a restart).
+    max_retry_time_s: float = Field(default=30.0, alias="C360_MAX_RETRY_TIME")
+    max_page_size: int = Field(default=1000, alias="C360_MAX_PAGE_SIZE")
+
+    @property
+    def uses_local_neo4j(self) -> bool:
+        return not self.neo4j_uri

@@ -1,0 +1,99 @@
+"""One real Neo4j per test session, migrated once, wiped before each test that uses it.
+
+The server is a throw-away local Neo4j in a temporary C360_HOME on free ports. Set
+`C360_TEST_HOME` to keep and reuse one between runs (faster while developing), or
+`C360_TEST_NEO4J_URI` (+ `_USER`, `_PASSWORD`) to point at a server you run yourself; its
+database is wiped, so never point it at data you want to keep.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from graph.db import Graph, open_graph
+from graph.local_neo4j import USER, LocalNeo4j
+from graph.migrate import migrate
+from graph.settings import Settings
+
+
+@dataclass(frozen=True)
+class TestServer:
+    uri: str
+    user: str
+    password: str
+    home: Path
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestServer]:
+    if uri := os.environ.get("C360_TEST_NEO4J_URI"):
+        yield TestServer(
+            uri,
+            os.environ.get("C360_TEST_NEO4J_USER", "neo4j"),
+            os.environ["C360_TEST_NEO4J_PASSWORD"],
+            tmp_path_factory.mktemp("c360-home"),
+        )
+        return
+    keep = "C360_TEST_HOME" in os.environ
+    home = Path(os.environ["C360_TEST_HOME"]) if keep else tmp_path_factory.mktemp("c360-home")
+    local = LocalNeo4j(home)
+    new_folder = not local.config_file.exists()
+    status = local.start(port=0 if new_folder else None, heap="1g", pagecache="512m")
+    try:
+        yield TestServer(status.bolt_uri, USER, local.password(), home)
+    finally:
+        if not keep:
+            local.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(neo4j_server: TestServer) -> Iterator[Settings]:
+    """Settings for the test server, also exported so CLI commands run by tests use it."""
+    env = {
+        "NEO4J_URI": neo4j_server.uri,
+        "NEO4J_USER": neo4j_server.user,
+        "NEO4J_PASSWORD": neo4j_server.password,
+        "NEO4J_DATABASE": "neo4j",
+        "C360_HOME": str(neo4j_server.home),
+    }
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        yield Settings()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+async def session_graph(settings: Settings) -> AsyncIterator[Graph]:
+    graph = await open_graph(settings)
+    await migrate(graph)
+    try:
+        yield graph
+    finally:
+        await graph.close()
+
+
+@pytest.fixture
+async def graph(session_graph: Graph) -> Graph:
+    """The test database, emptied of everything but the lifecycle stages."""
+    await session_graph.run_text(
+        "tests/wipe",
+        "MATCH (n) WHERE NOT n:LifecycleStage CALL (n) { DETACH DELETE n } IN TRANSACTIONS",
+        write=True,
+    )
+    await session_graph.run_text(
+        "tests/wipe_history",
+        "MATCH (:LifecycleStage)-[r]-() DELETE r",
+        write=True,
+    )
+    return session_graph
