@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class InteractionType(str, Enum):
+class InteractionType(StrEnum):
     PURCHASE = "PURCHASE"
     VIEW = "VIEW"
     CALL = "CALL"
@@ -15,7 +15,7 @@ class InteractionType(str, Enum):
     FEEDBACK = "FEEDBACK"
 
 
-class LifecycleStageName(str, Enum):
+class LifecycleStageName(StrEnum):
     PROSPECT = "PROSPECT"
     NEW = "NEW"
     ACTIVE = "ACTIVE"
@@ -25,7 +25,7 @@ class LifecycleStageName(str, Enum):
     CHURNED = "CHURNED"
 
 
-class TagSource(str, Enum):
+class TagSource(StrEnum):
     MANUAL = "MANUAL"
     IMPORT = "IMPORT"
     RULE = "RULE"
