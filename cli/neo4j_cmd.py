@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cli.output import console, user_errors
-from graph.local_neo4j import LocalNeo4j, Status
+from graph.local_neo4j import LocalNeo4j, Status, ensure_launcher_built, find_java, neo4j_version
 from graph.settings import Settings
 
 app = typer.Typer(help="The local Neo4j server kept under C360_HOME.", no_args_is_help=True)
@@ -58,6 +58,16 @@ def stop() -> None:
     with console.status("Stopping Neo4j..."):
         stopped = local.stop()
     console.print("Neo4j stopped." if stopped else "Neo4j was not running.")
+
+
+@app.command()
+@user_errors
+def build() -> None:
+    """Build the launcher (Maven fetches Neo4j's jars from Maven Central); start does it too."""
+    java = find_java()
+    with console.status(f"Building the Neo4j {neo4j_version()} launcher with {java}..."):
+        classpath = ensure_launcher_built(java)
+    console.print(f"Neo4j {neo4j_version()} launcher ready: {classpath}")
 
 
 @app.command()
