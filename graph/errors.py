@@ -7,7 +7,8 @@
     ├── QueryError             Cypher that Neo4j rejected (analysts' queries)
     └── LocalNeo4jError        the local Neo4j could not be built, started or stopped
 
-Each carries a GraphQL error code so the API can hand it to clients unmasked.
+Each carries a GraphQL error code so the API can hand it to clients unmasked: graphql-core copies
+an exception's `extensions` dict into the error it reports (`errors[].extensions`).
 """
 
 from __future__ import annotations
@@ -17,10 +18,16 @@ class C360Error(Exception):
     """Base class: an expected failure with a message fit for the user."""
 
     code = "INTERNAL_SERVER_ERROR"
+    field: str | None = None  # the argument or input field at fault, when there is one
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    @property
+    def extensions(self) -> dict[str, str]:
+        """`{"code": ..., "field": ...}` as GraphQL clients see it (field only when known)."""
+        return {"code": self.code} | ({"field": self.field} if self.field else {})
 
 
 class BadUserInput(C360Error):
@@ -37,10 +44,12 @@ class BadUserInput(C360Error):
 class NotFound(C360Error):
     code = "NOT_FOUND"
 
-    def __init__(self, what: str, key: str) -> None:
-        super().__init__(f"{what} not found: {key!r}")
+    def __init__(self, what: str, key: str, field: str | None = None) -> None:
+        prefix = f"{field}: " if field else ""
+        super().__init__(f"{prefix}{what} not found: {key!r}")
         self.what = what
         self.key = key
+        self.field = field
 
 
 class GraphUnavailable(C360Error):
