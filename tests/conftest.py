@@ -86,11 +86,13 @@ async def session_graph(settings: Settings) -> AsyncIterator[Graph]:
 @pytest.fixture
 async def graph(session_graph: Graph) -> Graph:
     """The test database, emptied of everything but the lifecycle stages."""
-    await session_graph.run_text(
-        "tests/wipe",
-        "MATCH (n) WHERE NOT n:LifecycleStage CALL (n) { DETACH DELETE n } IN TRANSACTIONS",
-        write=True,
-    )
+    # CALL { } IN TRANSACTIONS needs an auto-commit transaction (run_text's managed one fails
+    # as soon as there is something to delete).
+    async with session_graph.driver.session(database=session_graph.database) as session:
+        result = await session.run(
+            "MATCH (n) WHERE NOT n:LifecycleStage CALL (n) { DETACH DELETE n } IN TRANSACTIONS"
+        )
+        await result.consume()
     await session_graph.run_text(
         "tests/wipe_history",
         "MATCH (:LifecycleStage)-[r]-() DELETE r",
