@@ -1,0 +1,4 @@
+// Loader: customers by id.
+UNWIND $ids AS id
+MATCH (c:Customer {id: id})
+RETURN id AS key, c {.*} AS value

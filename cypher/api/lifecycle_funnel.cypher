@@ -1,0 +1,3 @@
+// Query.lifecycleFunnel: customers currently in each of the $stages (names, in order).
+UNWIND $stages AS stage
+RETURN stage, COUNT { (:Customer)-[:IN_STAGE]->(:LifecycleStage {name: stage}) } AS customers

@@ -1,0 +1,4 @@
+// Loader: products by id.
+UNWIND $ids AS id
+MATCH (p:Product {id: id})
+RETURN id AS key, p {.*} AS value

@@ -1,0 +1,16 @@
+// Mutation.setStage: move the customer to $stage. The current IN_STAGE becomes a
+// WAS_IN_STAGE {from, to}; the new IN_STAGE gets {since}. Already in $stage: no change.
+// A missing customer (or stage) writes nothing.
+OPTIONAL MATCH (c:Customer {id: $customerId})
+OPTIONAL MATCH (s:LifecycleStage {name: $stage})
+OPTIONAL CALL (c, s) {
+  WITH * WHERE c IS NOT NULL AND s IS NOT NULL AND NOT EXISTS { (c)-[:IN_STAGE]->(s) }
+  CALL (c) {
+    MATCH (c)-[current:IN_STAGE]->(previous:LifecycleStage)
+    CREATE (c)-[:WAS_IN_STAGE {from: current.since, to: datetime()}]->(previous)
+    DELETE current
+  }
+  CREATE (c)-[:IN_STAGE {since: datetime()}]->(s)
+  RETURN true AS moved
+}
+RETURN c {.*} AS customer, s IS NOT NULL AS stageExists, coalesce(moved, false) AS moved

@@ -1,0 +1,14 @@
+// Mutation.upsertCustomer: create the customer or update the given properties, in one
+// statement. $props holds only the fields the caller gave; a null value removes the property.
+// createdAt is set on create; updatedAt on create and whenever a value actually changes.
+OPTIONAL MATCH (old:Customer {id: $id})
+WITH old IS NULL AS created,
+     [k IN keys($props)
+      WHERE coalesce(old[k] <> $props[k], old[k] IS NOT NULL OR $props[k] IS NOT NULL)] AS changed
+MERGE (c:Customer {id: $id})
+ON CREATE SET c.createdAt = datetime()
+SET c += $props
+FOREACH (_ IN CASE WHEN created OR changed <> [] THEN [1] ELSE [] END |
+  SET c.updatedAt = datetime()
+)
+RETURN c {.*} AS customer, created, changed

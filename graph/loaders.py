@@ -1,0 +1,146 @@
+"""Per-request DataLoaders: a nested GraphQL field costs one Cypher round trip, not one per row.
+
+Each loader runs one `cypher/api/*.cypher` file over all the keys collected in one tick of
+the event loop (`UNWIND $ids`); the file returns `key` and `value` columns and the loader
+lines the values up with the keys (a missing key gets the field's empty value). Paged
+connections under a parent (`Customer.interactions`, `Tag.customers`) are keyed by the
+parent id *and* the page's parameters: one query per distinct set of parameters.
+
+Create a fresh `Loaders` for every request (their cache lives as long as they do) and
+call `clear_all()` after a write, so later fields see the new state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from graph.db import Graph, Record
+
+V = TypeVar("V")
+Params = tuple[tuple[str, Hashable], ...]  # Cypher parameters as a hashable, sorted tuple
+
+
+@dataclass(frozen=True)
+class Page:
+    """Rows of one page (`{key: [sort key], node: {...}}`, up to the limit asked) and the
+    number of rows in the whole connection."""
+
+    rows: list[Record]
+    total: int
+
+    @classmethod
+    def from_value(cls, value: Record) -> Page:
+        return cls(rows=value["rows"], total=value["total"])
+
+
+EMPTY_PAGE = Page(rows=[], total=0)
+
+
+@dataclass(frozen=True)
+class PageKey:
+    """A page under one parent: the parent's id and the Cypher parameters shaping the page."""
+
+    id: str
+    params: Params
+
+    @classmethod
+    def of(cls, id: str, **params: Hashable) -> PageKey:
+        return cls(id, tuple(sorted(params.items())))
+
+
+def _cypher_params(params: Params) -> dict[str, Any]:
+    return {name: list(value) if isinstance(value, tuple) else value for name, value in params}
+
+
+def by_key(graph: Graph, name: str, empty: Callable[[], V]) -> DataLoader[str, V]:
+    """A loader over `cypher/<name>.cypher`, which takes `$ids` and returns `key`, `value`."""
+
+    async def load(keys: list[str]) -> list[V]:
+        rows = await graph.read(name, ids=keys)
+        found: dict[str, V] = {row["key"]: row["value"] for row in rows}
+        return [found[key] if key in found else empty() for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def pages(graph: Graph, name: str) -> DataLoader[PageKey, Page]:
+    """A loader of connection pages: one query per distinct parameter set, all parents at once."""
+
+    async def load_group(params: Params, ids: list[str]) -> dict[str, Page]:
+        rows = await graph.read(name, ids=ids, **_cypher_params(params))
+        return {row["key"]: Page.from_value(row["value"]) for row in rows}
+
+    async def load(keys: list[PageKey]) -> list[Page]:
+        groups: dict[Params, list[str]] = defaultdict(list)
+        for key in keys:
+            groups[key.params].append(key.id)
+        results = await asyncio.gather(*(load_group(p, ids) for p, ids in groups.items()))
+        found = {
+            PageKey(key_id, params): page
+            for params, group in zip(groups, results, strict=True)
+            for key_id, page in group.items()
+        }
+        return [found.get(key, EMPTY_PAGE) for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def _none() -> None:
+    return None
+
+
+def _zero() -> int:
+    return 0
+
+
+def _no_purchases() -> Record:
+    return {"totalSpend": 0.0, "purchaseCount": 0, "lastPurchaseAt": None}
+
+
+@dataclass
+class Loaders:
+    """One request's loaders, one per batched field (see the module docstring)."""
+
+    graph: Graph
+    customer: DataLoader[str, Record | None] = field(init=False)
+    product: DataLoader[str, Record | None] = field(init=False)
+    tag_by_name: DataLoader[str, Record | None] = field(init=False)
+    customer_tags: DataLoader[str, list[Record]] = field(init=False)
+    customer_stage: DataLoader[str, str | None] = field(init=False)
+    customer_purchases: DataLoader[str, Record] = field(init=False)
+    customer_products: DataLoader[str, list[Record]] = field(init=False)
+    customer_interactions: DataLoader[PageKey, Page] = field(init=False)
+    tag_parent: DataLoader[str, Record | None] = field(init=False)
+    tag_children: DataLoader[str, list[Record]] = field(init=False)
+    tag_customer_count: DataLoader[str, int] = field(init=False)
+    tag_customers: DataLoader[PageKey, Page] = field(init=False)
+    product_buyer_count: DataLoader[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        g = self.graph
+        self.customer = by_key(g, "api/customers_by_ids", _none)
+        self.product = by_key(g, "api/products_by_ids", _none)
+        self.tag_by_name = by_key(g, "api/tags_by_names", _none)
+        self.customer_tags = by_key(g, "api/customer_tags", list)
+        self.customer_stage = by_key(g, "api/customer_stages", _none)
+        self.customer_purchases = by_key(g, "api/customer_purchase_stats", _no_purchases)
+        self.customer_products = by_key(g, "api/customer_products", list)
+        self.customer_interactions = pages(g, "api/customer_interactions")
+        self.tag_parent = by_key(g, "api/tag_parents", _none)
+        self.tag_children = by_key(g, "api/tag_children", list)
+        self.tag_customer_count = by_key(g, "api/tag_customer_counts", _zero)
+        self.tag_customers = pages(g, "api/tag_customers")
+        self.product_buyer_count = by_key(g, "api/product_buyer_counts", _zero)
+
+    def clear_all(self) -> None:
+        """Forget everything loaded so far (after a mutation changed the graph)."""
+        for f in fields(self):
+            loader = getattr(self, f.name)
+            if isinstance(loader, DataLoader):
+                loader.clear_all()

@@ -1,0 +1,81 @@
+"""Relay connections: `first`/`after` checks, opaque cursors, and pages cut to size.
+
+A cursor is the URL-safe base64 of the JSON sort key of a row (customers: `[id]`;
+interactions: `[epochSeconds, nanosecond, id]`). Queries ask for `first + 1` rows so the
+extra row tells whether a next page exists.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from graph.db import Record
+from graph.errors import BadUserInput
+from graph.loaders import Page
+from graph.settings import Settings
+
+
+def check_first(first: int | None, settings: Settings) -> int:
+    """The page size asked for; must be 0..max_page_size."""
+    limit = settings.max_page_size
+    if first is None or not 0 <= first <= limit:
+        raise BadUserInput("first", f"must be between 0 and {limit}, got {first}")
+    return first
+
+
+def encode_cursor(key: list[Any]) -> str:
+    text = json.dumps(key, separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def decode_cursor(after: str | None, *shape: type) -> list[Any] | None:
+    """The sort key inside `after`, checked against the connection's key shape (types)."""
+    if after is None:
+        return None
+    try:
+        key = json.loads(base64.b64decode(after.encode("ascii"), altchars=b"-_", validate=True))
+    except (ValueError, UnicodeError, binascii.Error):
+        key = None
+    valid = (
+        isinstance(key, list)
+        and len(key) == len(shape)
+        # bool is an int in Python but never part of a key
+        and all(type(part) is kind for part, kind in zip(key, shape, strict=True))
+    )
+    if not valid:
+        raise BadUserInput("after", f"{after!r} is not a cursor of this connection")
+    assert isinstance(key, list)
+    return key
+
+
+@dataclass(frozen=True)
+class Edge:
+    cursor: str
+    node: Record
+
+
+@dataclass(frozen=True)
+class Connection:
+    """A page cut to size, ready for a `...Connection` type."""
+
+    edges: list[Edge]
+    has_next_page: bool
+    total_count: int
+
+    @property
+    def start_cursor(self) -> str | None:
+        return self.edges[0].cursor if self.edges else None
+
+    @property
+    def end_cursor(self) -> str | None:
+        return self.edges[-1].cursor if self.edges else None
+
+
+def connection(page: Page, first: int) -> Connection:
+    """`page` was fetched with limit `first + 1`; the extra row means there is a next page."""
+    edges = [Edge(encode_cursor(row["key"]), row["node"]) for row in page.rows[:first]]
+    return Connection(edges, has_next_page=len(page.rows) > first, total_count=page.total)

@@ -1,0 +1,155 @@
+"""Customer, its connection, and the input of upsertCustomer."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import strawberry
+
+from graph.db import Record
+from graph.model import InteractionType, LifecycleStageName
+from resolvers import customers
+from resolvers.pagination import Connection
+from schema import enums as _enums  # noqa: F401 (registers the enums)
+from schema.args import given
+from schema.context import Info
+from schema.fields import field
+from schema.interaction import InteractionConnection
+from schema.pagination import PageInfo
+from schema.product import Product
+from schema.scalars import as_date, as_datetime
+from schema.tag import Tag
+
+
+@strawberry.type(description="A customer and everything the graph knows about them.")
+class Customer:
+    id: strawberry.ID
+    name: str
+    email: str | None
+    phone: str | None
+    gender: str | None = strawberry.field(description="F, M or U.")
+    birth_date: date | None
+    city: str | None
+    region: str | None
+    created_at: datetime | None
+    source: str | None = strawberry.field(description="Acquisition channel.")
+    updated_at: datetime | None = strawberry.field(description="Last change of a property.")
+
+    @classmethod
+    def from_record(cls, record: Record) -> Customer:
+        return cls(
+            id=strawberry.ID(record["id"]),
+            name=record["name"],
+            email=record.get("email"),
+            phone=record.get("phone"),
+            gender=record.get("gender"),
+            birth_date=as_date(record.get("birthDate")),
+            city=record.get("city"),
+            region=record.get("region"),
+            created_at=as_datetime(record.get("createdAt")),
+            source=record.get("source"),
+            updated_at=as_datetime(record.get("updatedAt")),
+        )
+
+    @field(description="Tags assigned directly, ordered by name.")
+    async def tags(self, info: Info) -> list[Tag]:
+        return [Tag.from_record(record) for record in await customers.tags(info, self.id)]
+
+    @field(description="The current lifecycle stage.")
+    async def stage(self, info: Info) -> LifecycleStageName | None:
+        name = await customers.stage(info, self.id)
+        return None if name is None else LifecycleStageName(name)
+
+    @field(
+        description="Newest first (occurredAt descending, then id ascending); `types` and "
+        "`since` (occurredAt >= since) filter, `totalCount` counts all that match."
+    )
+    async def interactions(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = strawberry.UNSET,
+        types: list[InteractionType] | None = strawberry.UNSET,
+        since: datetime | None = strawberry.UNSET,
+    ) -> InteractionConnection:
+        page = await customers.interactions(
+            info,
+            self.id,
+            first=first,
+            after=given(after),
+            types=given(types),
+            since=given(since),
+        )
+        return InteractionConnection.of(page)
+
+    @field(description="Distinct products of this customer's purchases, by id.")
+    async def purchased_products(self, info: Info) -> list[Product]:
+        records = await customers.purchased_products(info, self.id)
+        return [Product.from_record(record) for record in records]
+
+    @field(description="Sum of PURCHASE amounts, all time.")
+    async def total_spend(self, info: Info) -> float:
+        return float((await customers.purchases(info, self.id))["totalSpend"])
+
+    @field(description="Number of PURCHASE interactions, all time.")
+    async def purchase_count(self, info: Info) -> int:
+        return int((await customers.purchases(info, self.id))["purchaseCount"])
+
+    @field(description="When the latest PURCHASE happened.")
+    async def last_purchase_at(self, info: Info) -> datetime | None:
+        return as_datetime((await customers.purchases(info, self.id))["lastPurchaseAt"])
+
+
+@strawberry.type
+class CustomerEdge:
+    cursor: str
+    node: Customer
+
+
+@strawberry.type(description="A page of customers.")
+class CustomerConnection:
+    edges: list[CustomerEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def of(cls, page: Connection) -> CustomerConnection:
+        return cls(
+            edges=[
+                CustomerEdge(cursor=edge.cursor, node=Customer.from_record(edge.node))
+                for edge in page.edges
+            ],
+            page_info=PageInfo.of(page),
+            total_count=page.total_count,
+        )
+
+
+@strawberry.input(
+    description="upsertCustomer: fields left out stay as they are; null (or blank) clears one."
+)
+class CustomerInput:
+    id: strawberry.ID
+    name: str
+    email: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    gender: str | None = strawberry.UNSET
+    birth_date: date | None = strawberry.UNSET
+    city: str | None = strawberry.UNSET
+    region: str | None = strawberry.UNSET
+    source: str | None = strawberry.UNSET
+
+    def given(self) -> dict[str, Any]:
+        """The fields the caller gave, by graph property name (camelCase)."""
+        values = {
+            "id": self.id,
+            "name": self.name,
+            "email": self.email,
+            "phone": self.phone,
+            "gender": self.gender,
+            "birthDate": self.birth_date,
+            "city": self.city,
+            "region": self.region,
+            "source": self.source,
+        }
+        return {key: value for key, value in values.items() if value is not strawberry.UNSET}

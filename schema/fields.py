@@ -1,0 +1,25 @@
+"""`strawberry.field`/`mutation` with arguments, typed for mypy.
+
+Called with keyword arguments only, strawberry's decorators are typed as returning `Any`,
+which strict mypy reports as an untyped decorator on every resolver method. These wrappers
+keep the method's own type for mypy and return strawberry's field at runtime.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import strawberry
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def field(*, description: str) -> Callable[[F], F]:
+    decorator: Callable[[F], F] = strawberry.field(description=description)
+    return decorator
+
+
+def mutation(*, description: str) -> Callable[[F], F]:
+    decorator: Callable[[F], F] = strawberry.mutation(description=description)
+    return decorator

@@ -1,0 +1,92 @@
+"""Interaction: one contact between a customer and the company (a purchase, a call...)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from graph.db import Record
+from graph.model import InteractionType
+from resolvers import customers, products
+from resolvers.pagination import Connection
+from schema import enums as _enums  # noqa: F401 (registers the enums)
+from schema.context import Info
+from schema.fields import field
+from schema.pagination import PageInfo
+from schema.product import Product
+from schema.scalars import as_datetime
+
+if TYPE_CHECKING:
+    from schema.customer import Customer
+
+
+@strawberry.type(description="One contact between a customer and the company.")
+class Interaction:
+    id: strawberry.ID
+    type: InteractionType
+    occurred_at: datetime
+    channel: str | None
+    amount: float | None
+    quantity: int | None
+    note: str | None
+    product_id: strawberry.Private[str | None]
+    customer_id: strawberry.Private[str]
+
+    @classmethod
+    def from_record(cls, record: Record) -> Interaction:
+        amount = record.get("amount")
+        occurred_at = as_datetime(record["occurredAt"])
+        assert occurred_at is not None
+        return cls(
+            id=strawberry.ID(record["id"]),
+            type=InteractionType(record["type"]),
+            occurred_at=occurred_at,
+            channel=record.get("channel"),
+            amount=None if amount is None else float(amount),
+            quantity=record.get("quantity"),
+            note=record.get("note"),
+            product_id=record.get("productId"),
+            customer_id=record["customerId"],
+        )
+
+    @field(description="What it was about (every PURCHASE and VIEW has one).")
+    async def product(self, info: Info) -> Product | None:
+        if self.product_id is None:
+            return None
+        record = await products.product(info, self.product_id)
+        return None if record is None else Product.from_record(record)
+
+    @field(description="Who it was with.")
+    async def customer(self, info: Info) -> Annotated[Customer, strawberry.lazy("schema.customer")]:
+        from schema.customer import Customer
+
+        record = await customers.customer(info, self.customer_id)
+        if record is None:
+            raise LookupError(f"interaction {self.id} has no customer {self.customer_id}")
+        return Customer.from_record(record)
+
+
+@strawberry.type
+class InteractionEdge:
+    cursor: str
+    node: Interaction
+
+
+@strawberry.type(description="A page of interactions, newest first.")
+class InteractionConnection:
+    edges: list[InteractionEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def of(cls, page: Connection) -> InteractionConnection:
+        return cls(
+            edges=[
+                InteractionEdge(cursor=edge.cursor, node=Interaction.from_record(edge.node))
+                for edge in page.edges
+            ],
+            page_info=PageInfo.of(page),
+            total_count=page.total_count,
+        )

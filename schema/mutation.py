@@ -1,0 +1,58 @@
+"""Mutation: the writes. A failed mutation writes nothing (see resolvers.mutations)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from graph.model import LifecycleStageName
+from resolvers import mutations
+from schema.args import given
+from schema.context import Info
+from schema.customer import Customer, CustomerInput
+from schema.fields import mutation
+from schema.tag import Tag
+
+
+@strawberry.type
+class Mutation:
+    @mutation(description="Create a customer, or update the fields given.")
+    async def upsert_customer(self, info: Info, input: CustomerInput) -> Customer:
+        return Customer.from_record(await mutations.upsert_customer(info, input.given()))
+
+    @mutation(
+        description="Assign tags by name (source MANUAL); unknown or deprecated tags are an "
+        "error and nothing is assigned. Tags already held are left as they are."
+    )
+    async def assign_tags(
+        self, info: Info, customer_id: strawberry.ID, tags: list[str]
+    ) -> Customer:
+        return Customer.from_record(await mutations.assign_tags(info, customer_id, tags))
+
+    @mutation(description="Remove tags by name; unknown tags are an error.")
+    async def remove_tags(
+        self, info: Info, customer_id: strawberry.ID, tags: list[str]
+    ) -> Customer:
+        return Customer.from_record(await mutations.remove_tags(info, customer_id, tags))
+
+    @mutation(description="A new ACTIVE tag, below `parent` when given.")
+    async def create_tag(
+        self,
+        info: Info,
+        name: str,
+        category: str | None = strawberry.UNSET,
+        description: str | None = strawberry.UNSET,
+        parent: str | None = strawberry.UNSET,
+    ) -> Tag:
+        record = await mutations.create_tag(
+            info, name, given(category), given(description), given(parent)
+        )
+        return Tag.from_record(record)
+
+    @mutation(
+        description="Move the customer to a stage; the previous one goes into the history "
+        "(WAS_IN_STAGE). Setting the current stage again changes nothing."
+    )
+    async def set_stage(
+        self, info: Info, customer_id: strawberry.ID, stage: LifecycleStageName
+    ) -> Customer:
+        return Customer.from_record(await mutations.set_stage(info, customer_id, stage))

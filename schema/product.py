@@ -1,0 +1,34 @@
+"""Product."""
+
+from __future__ import annotations
+
+import strawberry
+
+from graph.db import Record
+from resolvers import products
+from schema.context import Info
+from schema.fields import field
+
+
+@strawberry.type(description="Something customers buy or look at.")
+class Product:
+    id: strawberry.ID
+    sku: str | None
+    name: str
+    category: str | None
+    price: float | None
+
+    @classmethod
+    def from_record(cls, record: Record) -> Product:
+        price = record.get("price")
+        return cls(
+            id=strawberry.ID(record["id"]),
+            sku=record.get("sku"),
+            name=record["name"],
+            category=record.get("category"),
+            price=None if price is None else float(price),
+        )
+
+    @field(description="Distinct customers with a PURCHASE of this product.")
+    async def buyer_count(self, info: Info) -> int:
+        return await products.buyer_count(info, self.id)

@@ -1,0 +1,56 @@
+"""Tag: a label customers hold, in a taxonomy (CHILD_OF)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from graph.db import Record
+from resolvers import tags
+from schema.args import given
+from schema.context import Info
+from schema.fields import field
+
+if TYPE_CHECKING:
+    from schema.customer import CustomerConnection
+
+
+@strawberry.type(description="A label customers hold; tags form a forest through CHILD_OF.")
+class Tag:
+    id: strawberry.ID
+    name: str
+    category: str | None
+    description: str | None
+    status: str = strawberry.field(description="ACTIVE or DEPRECATED.")
+
+    @classmethod
+    def from_record(cls, record: Record) -> Tag:
+        return cls(
+            id=strawberry.ID(record["id"]),
+            name=record["name"],
+            category=record.get("category"),
+            description=record.get("description"),
+            status=record.get("status") or "ACTIVE",
+        )
+
+    @field(description="The tag directly above this one, if any.")
+    async def parent(self, info: Info) -> Tag | None:
+        record = await tags.parent(info, self.id)
+        return None if record is None else Tag.from_record(record)
+
+    @field(description="The tags directly below this one, ordered by name.")
+    async def children(self, info: Info) -> list[Tag]:
+        return [Tag.from_record(record) for record in await tags.children(info, self.id)]
+
+    @field(description="Customers holding this tag directly.")
+    async def customer_count(self, info: Info) -> int:
+        return await tags.customer_count(info, self.id)
+
+    @field(description="Customers holding this tag directly, by id.")
+    async def customers(
+        self, info: Info, first: int | None = 20, after: str | None = strawberry.UNSET
+    ) -> Annotated[CustomerConnection, strawberry.lazy("schema.customer")]:
+        from schema.customer import CustomerConnection
+
+        return CustomerConnection.of(await tags.customers(info, self.id, first, given(after)))

@@ -1,0 +1,225 @@
+"""Query.customer, Query.customers and every Customer field on the hand-built shop."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.api.conftest import Api
+
+CUSTOMER = """
+query ($id: ID!) {
+  customer(id: $id) {
+    id name email phone gender birthDate city region createdAt source updatedAt
+    tags { name }
+    stage
+    purchasedProducts { id name }
+    totalSpend purchaseCount lastPurchaseAt
+  }
+}
+"""
+
+
+async def test_customer_with_every_field(api: Api, shop: Any) -> None:
+    data = await api(CUSTOMER, id="c1")
+    assert data["customer"] == {
+        "id": "c1",
+        "name": "Alice",
+        "email": "alice@example.com",
+        "phone": "+8613812345678",
+        "gender": "F",
+        "birthDate": "1990-04-01",
+        "city": "Shanghai",
+        "region": "East",
+        "createdAt": "2024-12-01T09:30:00Z",
+        "source": "web",
+        "updatedAt": "2024-12-02T09:30:00Z",
+        "tags": [{"name": "Gold"}, {"name": "VIP"}],
+        "stage": "LOYAL",
+        "purchasedProducts": [{"id": "p1", "name": "Tea"}, {"id": "p2", "name": "Cup"}],
+        "totalSpend": 35.5,
+        "purchaseCount": 3,
+        "lastPurchaseAt": "2025-03-05T00:00:00Z",
+    }
+
+
+async def test_customer_with_nothing_but_a_name(api: Api, shop: Any) -> None:
+    data = await api(CUSTOMER, id="c3")
+    assert data["customer"] == {
+        "id": "c3",
+        "name": "Carol",
+        "email": None,
+        "phone": None,
+        "gender": None,
+        "birthDate": None,
+        "city": None,
+        "region": None,
+        "createdAt": None,
+        "source": None,
+        "updatedAt": None,
+        "tags": [{"name": "Old"}],  # deprecated tags still show where they are held
+        "stage": None,
+        "purchasedProducts": [],
+        "totalSpend": 0.0,
+        "purchaseCount": 0,
+        "lastPurchaseAt": None,
+    }
+
+
+async def test_unknown_customer_is_null(api: Api, shop: Any) -> None:
+    assert await api(CUSTOMER, id="nobody") == {"customer": None}
+
+
+async def test_purchase_figures_of_another_customer(api: Api, shop: Any) -> None:
+    data = await api(CUSTOMER, id="c2")
+    customer = data["customer"]
+    assert (customer["totalSpend"], customer["purchaseCount"], customer["lastPurchaseAt"]) == (
+        10.5,
+        1,
+        "2025-01-15T12:00:00Z",
+    )
+    assert customer["stage"] == "ACTIVE"
+    assert customer["tags"] == [{"name": "VIP"}]
+    assert customer["purchasedProducts"] == [{"id": "p1", "name": "Tea"}]
+
+
+PAGE = """
+query ($first: Int, $after: String) {
+  customers(first: $first, after: $after) {
+    edges { cursor node { id } }
+    pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
+    totalCount
+  }
+}
+"""
+
+
+async def make_customers(api: Api, ids: list[str]) -> None:
+    await api.graph.run_text(
+        "tests/customers",
+        "UNWIND $ids AS id CREATE (:Customer {id: id, name: 'n-' + id})",
+        write=True,
+        ids=ids,
+    )
+
+
+async def test_customers_walks_every_page_in_id_order(api: Api, graph: Any) -> None:
+    ids = [f"k{n:02}" for n in range(23)]
+    await make_customers(api, list(reversed(ids)))
+    seen: list[str] = []
+    after = None
+    pages = 0
+    while True:
+        data = (await api(PAGE, first=5, after=after))["customers"]
+        pages += 1
+        assert data["totalCount"] == 23
+        edges = data["edges"]
+        seen += [edge["node"]["id"] for edge in edges]
+        info = data["pageInfo"]
+        assert info["endCursor"] == edges[-1]["cursor"]
+        assert info["startCursor"] == edges[0]["cursor"]
+        assert info["hasPreviousPage"] is False
+        if not info["hasNextPage"]:
+            break
+        after = info["endCursor"]
+    assert seen == ids
+    assert pages == 5
+    assert len(edges) == 3
+
+
+async def test_customers_default_page_is_twenty(api: Api, graph: Any) -> None:
+    await make_customers(api, [f"k{n:02}" for n in range(21)])
+    data = (await api("{ customers { edges { node { id } } pageInfo { hasNextPage } } }"))[
+        "customers"
+    ]
+    assert len(data["edges"]) == 20
+    assert data["pageInfo"]["hasNextPage"] is True
+
+
+async def test_customers_last_page_exactly_full_has_no_next(api: Api, graph: Any) -> None:
+    await make_customers(api, ["a", "b", "c", "d"])
+    first = (await api(PAGE, first=2))["customers"]
+    second = (await api(PAGE, first=2, after=first["pageInfo"]["endCursor"]))["customers"]
+    assert [e["node"]["id"] for e in second["edges"]] == ["c", "d"]
+    assert second["pageInfo"]["hasNextPage"] is False
+
+
+async def test_customers_first_zero_and_empty_graph(api: Api, graph: Any) -> None:
+    data = (await api(PAGE, first=0))["customers"]
+    assert data == {
+        "edges": [],
+        "pageInfo": {
+            "hasNextPage": False,
+            "endCursor": None,
+            "hasPreviousPage": False,
+            "startCursor": None,
+        },
+        "totalCount": 0,
+    }
+    await make_customers(api, ["a"])
+    data = (await api(PAGE, first=0))["customers"]
+    assert data["edges"] == []
+    assert data["pageInfo"]["hasNextPage"] is True
+    assert data["totalCount"] == 1
+
+
+async def test_customers_first_may_be_the_maximum(api: Api, graph: Any) -> None:
+    await make_customers(api, ["a", "b"])
+    data = (await api(PAGE, first=api.settings.max_page_size))["customers"]
+    assert [e["node"]["id"] for e in data["edges"]] == ["a", "b"]
+
+
+async def test_customers_first_out_of_range(api: Api, graph: Any) -> None:
+    for first in (-1, api.settings.max_page_size + 1, None):
+        error = await api.error(PAGE, first=first)
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "first"}
+        assert error["message"].startswith("first: must be between 0 and 1000")
+        assert error["path"] == ["customers"]
+
+
+async def test_customers_malformed_cursor(api: Api, graph: Any) -> None:
+    interaction_cursor = "WzE3MzU3MjU2MDAsMCwiaTEiXQ=="  # [1735725600,0,"i1"]: another connection
+    for after in ("not a cursor", "", "bnVsbA==", "WzFd", interaction_cursor):
+        error = await api.error(PAGE, after=after)
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}, after
+        assert error["message"].startswith("after: "), after
+        assert "is not a cursor of this connection" in error["message"]
+
+
+async def test_cursor_is_opaque_base64_of_the_sort_key(api: Api, graph: Any) -> None:
+    import base64
+    import json
+
+    await make_customers(api, ["a"])
+    cursor = (await api(PAGE, first=1))["customers"]["edges"][0]["cursor"]
+    assert json.loads(base64.urlsafe_b64decode(cursor)) == ["a"]
+
+
+async def test_customer_edges_carry_every_field(api: Api, shop: Any) -> None:
+    data = await api(
+        "{ customers(first: 2) { edges { node { id name tags { name } stage totalSpend } } } }"
+    )
+    assert [edge["node"] for edge in data["customers"]["edges"]] == [
+        {"id": "c1", "name": "Alice", "tags": [{"name": "Gold"}, {"name": "VIP"}],
+         "stage": "LOYAL", "totalSpend": 35.5},
+        {"id": "c2", "name": "Bob", "tags": [{"name": "VIP"}], "stage": "ACTIVE",
+         "totalSpend": 10.5},
+    ]
+
+
+async def test_lifecycle_funnel_lists_all_stages_with_zeros(api: Api, shop: Any) -> None:
+    data = await api("{ lifecycleFunnel { stage customers } }")
+    assert data["lifecycleFunnel"] == [
+        {"stage": "PROSPECT", "customers": 0},
+        {"stage": "NEW", "customers": 0},  # c1 was NEW: history does not count
+        {"stage": "ACTIVE", "customers": 1},
+        {"stage": "LOYAL", "customers": 1},
+        {"stage": "AT_RISK", "customers": 0},
+        {"stage": "DORMANT", "customers": 0},
+        {"stage": "CHURNED", "customers": 0},
+    ]
+
+
+async def test_lifecycle_funnel_on_an_empty_graph(api: Api, graph: Any) -> None:
+    data = await api("{ lifecycleFunnel { stage customers } }")
+    assert [row["customers"] for row in data["lifecycleFunnel"]] == [0] * 7
+    assert len(data["lifecycleFunnel"]) == 7
