@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from strawberry.types import ExecutionResult
 
 from graph.db import Graph
 from graph.settings import Settings
@@ -26,10 +27,13 @@ class Api:
     def context(self) -> Context:
         return Context(graph=self.graph, settings=self.settings)
 
-    async def execute(self, document: str, **variables: Any) -> Any:
-        return await schema.execute(
-            document, variable_values=variables, context_value=self.context()
-        )
+    async def execute(self, document: str, **variables: Any) -> ExecutionResult:
+        return await self.execute_with(self.context(), document, **variables)
+
+    async def execute_with(
+        self, context: Context, document: str, **variables: Any
+    ) -> ExecutionResult:
+        return await schema.execute(document, variable_values=variables, context_value=context)
 
     async def __call__(self, document: str, **variables: Any) -> Any:
         result = await self.execute(document, **variables)

@@ -199,10 +199,20 @@ async def test_customer_edges_carry_every_field(api: Api, shop: Any) -> None:
         "{ customers(first: 2) { edges { node { id name tags { name } stage totalSpend } } } }"
     )
     assert [edge["node"] for edge in data["customers"]["edges"]] == [
-        {"id": "c1", "name": "Alice", "tags": [{"name": "Gold"}, {"name": "VIP"}],
-         "stage": "LOYAL", "totalSpend": 35.5},
-        {"id": "c2", "name": "Bob", "tags": [{"name": "VIP"}], "stage": "ACTIVE",
-         "totalSpend": 10.5},
+        {
+            "id": "c1",
+            "name": "Alice",
+            "tags": [{"name": "Gold"}, {"name": "VIP"}],
+            "stage": "LOYAL",
+            "totalSpend": 35.5,
+        },
+        {
+            "id": "c2",
+            "name": "Bob",
+            "tags": [{"name": "VIP"}],
+            "stage": "ACTIVE",
+            "totalSpend": 10.5,
+        },
     ]
 
 
