@@ -1,0 +1,70 @@
+"""`c360 serve` for real: a subprocess serving GraphQL on a free port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from graph.settings import Settings
+
+C360 = Path(sys.executable).with_name("c360")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    return port
+
+
+def test_serve_prints_graphiql_and_answers(shop: Any, settings: Settings) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(C360), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=os.environ.copy(),  # the settings fixture exported NEO4J_URI etc.
+    )
+    try:
+        assert process.stdout is not None
+        first_line = process.stdout.readline()
+        assert first_line.strip() == f"GraphiQL: http://127.0.0.1:{port}/graphql"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/healthz")
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline, "c360 serve did not come up"
+                time.sleep(0.2)
+        assert health.json() == {"status": "ok"}
+        response = httpx.post(
+            f"http://127.0.0.1:{port}/graphql", json={"query": '{ customer(id: "c1") { name } }'}
+        )
+        assert response.json() == {"data": {"customer": {"name": "Alice"}}}
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_serve_without_neo4j_fails_in_one_line() -> None:
+    env = os.environ | {"NEO4J_URI": f"bolt://127.0.0.1:{free_port()}", "NEO4J_PASSWORD": "x"}
+    result = subprocess.run(
+        [str(C360), "serve", "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "cannot connect to Neo4j" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "GraphiQL" not in result.stdout

@@ -1,0 +1,115 @@
+"""The ASGI app through HTTP (Starlette's TestClient, lifespan included)."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from graph.local_neo4j import LocalNeo4j
+from graph.settings import Settings
+from server import create_app
+
+if TYPE_CHECKING:
+    from tests.conftest import TestServer
+
+
+@pytest.fixture
+def client(shop: Any, settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_healthz(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+def test_readyz(client: TestClient) -> None:
+    response = client.get("/readyz")
+    assert (response.status_code, response.json()) == (200, {"status": "ready"})
+
+
+def test_graphql_post(client: TestClient) -> None:
+    response = client.post(
+        "/graphql",
+        json={
+            "query": "query ($id: ID!) { customer(id: $id) { name tags { name } stage } }",
+            "variables": {"id": "c1"},
+        },
+    )
+    assert response.status_code == 200
+    assert response.json() == {
+        "data": {
+            "customer": {
+                "name": "Alice",
+                "tags": [{"name": "Gold"}, {"name": "VIP"}],
+                "stage": "LOYAL",
+            }
+        }
+    }
+
+
+def test_graphql_get_query_and_errors(client: TestClient) -> None:
+    response = client.get("/graphql", params={"query": "{ lifecycleFunnel { customers } }"})
+    assert response.status_code == 200
+    assert [row["customers"] for row in response.json()["data"]["lifecycleFunnel"]] == [
+        0,
+        0,
+        1,
+        1,
+        0,
+        0,
+        0,
+    ]
+    response = client.post(
+        "/graphql",
+        json={"query": 'mutation { assignTags(customerId: "c1", tags: ["Nope"]) { id } }'},
+    )
+    [error] = response.json()["errors"]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "tags"}
+    assert error["message"] == "tags: unknown tag 'Nope'"
+
+
+def test_graphiql_for_browsers(client: TestClient) -> None:
+    response = client.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert "graphiql" in response.text.lower()
+
+
+def test_graphql_transport_ws(client: TestClient) -> None:
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        assert ws.accepted_subprotocol == "graphql-transport-ws"
+        ws.send_json({"type": "connection_init"})
+        assert ws.receive_json() == {"type": "connection_ack"}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif("C360_TEST_NEO4J_URI" in os.environ, reason="needs the local test Neo4j")
+def test_rides_out_a_neo4j_restart(shop: Any, settings: Settings, neo4j_server: TestServer) -> None:
+    local = LocalNeo4j(neo4j_server.home)
+    query = {"query": '{ customer(id: "c2") { name } }'}
+    fast = settings.model_copy(update={"max_retry_time_s": 2.0})
+    with TestClient(create_app(fast)) as client:
+        assert client.post("/graphql", json=query).json() == {"data": {"customer": {"name": "Bob"}}}
+        local.stop()
+        try:
+            response = client.get("/readyz")
+            assert response.status_code == 503
+            assert response.json()["status"] == "unavailable"
+            assert response.json()["reason"]
+            [error] = client.post("/graphql", json=query).json()["errors"]
+            assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+            assert client.get("/healthz").status_code == 200
+        finally:
+            local.start()
+        deadline = time.monotonic() + 60
+        while (status := client.get("/readyz").status_code) != 200 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert status == 200
+        assert client.post("/graphql", json=query).json() == {"data": {"customer": {"name": "Bob"}}}
