@@ -9,7 +9,7 @@ from graph import api_customers
 from graph.db import Record
 from graph.loaders import PageKey
 from graph.model import InteractionType
-from resolvers.pagination import Connection, check_first, connection, decode_cursor
+from resolvers.pagination import EdgePage, check_first, decode_cursor, edge_page
 from schema.context import Info
 
 
@@ -17,7 +17,7 @@ async def customer(info: Info, customer_id: str) -> Record | None:
     return await info.context.loaders.customer.load(customer_id)
 
 
-async def customers(info: Info, first: int | None, after: str | None) -> Connection:
+async def customers(info: Info, first: int | None, after: str | None) -> EdgePage:
     """Query.customers: id ascending. One query for the page and the total."""
     size = check_first(first, info.context.settings)
     key = decode_cursor(after, str)
@@ -26,7 +26,7 @@ async def customers(info: Info, first: int | None, after: str | None) -> Connect
     )
     # Interaction.customer under these customers then needs no query of its own.
     info.context.loaders.customer.prime_many({row["node"]["id"]: row["node"] for row in page.rows})
-    return connection(page, size)
+    return edge_page(page, size)
 
 
 async def tags(info: Info, customer_id: str) -> list[Record]:
@@ -54,7 +54,7 @@ async def interactions(
     after: str | None,
     types: list[InteractionType] | None,
     since: datetime | None,
-) -> Connection:
+) -> EdgePage:
     """Customer.interactions: newest first (occurredAt desc, id asc), filtered by type and
     time. Batched over all customers asking with the same arguments."""
     size = check_first(first, info.context.settings)
@@ -71,7 +71,7 @@ async def interactions(
             since=since,
         )
     )
-    return connection(page, size)
+    return edge_page(page, size)
 
 
 async def lifecycle_funnel(info: Info) -> list[tuple[str, int]]:

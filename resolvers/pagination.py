@@ -59,8 +59,8 @@ class Edge:
 
 
 @dataclass(frozen=True)
-class Connection:
-    """A page cut to size, ready for a `...Connection` type."""
+class EdgePage:
+    """A page cut to size, ready for a GraphQL connection."""
 
     edges: list[Edge]
     has_next_page: bool
@@ -75,7 +75,7 @@ class Connection:
         return self.edges[-1].cursor if self.edges else None
 
 
-def connection(page: Page, first: int) -> Connection:
+def edge_page(page: Page, first: int) -> EdgePage:
     """`page` was fetched with limit `first + 1`; the extra row means there is a next page."""
     edges = [Edge(encode_cursor(row["key"]), row["node"]) for row in page.rows[:first]]
-    return Connection(edges, has_next_page=len(page.rows) > first, total_count=page.total)
+    return EdgePage(edges, has_next_page=len(page.rows) > first, total_count=page.total)

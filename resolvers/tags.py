@@ -6,7 +6,7 @@ from graph import api_tags
 from graph.cleansing import normalize_name
 from graph.db import Record
 from graph.loaders import PageKey
-from resolvers.pagination import Connection, check_first, connection, decode_cursor
+from resolvers.pagination import EdgePage, check_first, decode_cursor, edge_page
 from schema.context import Info
 
 
@@ -34,11 +34,11 @@ async def customer_count(info: Info, tag_id: str) -> int:
     return await info.context.loaders.tag_customer_count.load(tag_id)
 
 
-async def customers(info: Info, tag_id: str, first: int | None, after: str | None) -> Connection:
+async def customers(info: Info, tag_id: str, first: int | None, after: str | None) -> EdgePage:
     """Tag.customers: direct holders by id ascending, batched over tags with the same page."""
     size = check_first(first, info.context.settings)
     key = decode_cursor(after, str)
     page = await info.context.loaders.tag_customers.load(
         PageKey.of(tag_id, limit=size + 1, after=key[0] if key else "")
     )
-    return connection(page, size)
+    return edge_page(page, size)

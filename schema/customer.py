@@ -10,13 +10,12 @@ import strawberry
 from graph.db import Record
 from graph.model import InteractionType, LifecycleStageName
 from resolvers import customers
-from resolvers.pagination import Connection
 from schema import enums as _enums  # noqa: F401 (registers the enums)
 from schema.args import given
 from schema.context import Info
 from schema.fields import field
-from schema.interaction import InteractionConnection
-from schema.pagination import PageInfo
+from schema.interaction import Interaction
+from schema.pagination import Connection
 from schema.product import Product
 from schema.scalars import as_date, as_datetime
 from schema.tag import Tag
@@ -72,7 +71,7 @@ class Customer:
         after: str | None = strawberry.UNSET,
         types: list[InteractionType] | None = strawberry.UNSET,
         since: datetime | None = strawberry.UNSET,
-    ) -> InteractionConnection:
+    ) -> Connection[Interaction]:
         page = await customers.interactions(
             info,
             self.id,
@@ -81,7 +80,7 @@ class Customer:
             types=given(types),
             since=given(since),
         )
-        return InteractionConnection.of(page)
+        return Connection.of(page, Interaction.from_record)
 
     @field(description="Distinct products of this customer's purchases, by id.")
     async def purchased_products(self, info: Info) -> list[Product]:
@@ -99,30 +98,6 @@ class Customer:
     @field(description="When the latest PURCHASE happened.")
     async def last_purchase_at(self, info: Info) -> datetime | None:
         return as_datetime((await customers.purchases(info, self.id))["lastPurchaseAt"])
-
-
-@strawberry.type
-class CustomerEdge:
-    cursor: str
-    node: Customer
-
-
-@strawberry.type(description="A page of customers.")
-class CustomerConnection:
-    edges: list[CustomerEdge]
-    page_info: PageInfo
-    total_count: int
-
-    @classmethod
-    def of(cls, page: Connection) -> CustomerConnection:
-        return cls(
-            edges=[
-                CustomerEdge(cursor=edge.cursor, node=Customer.from_record(edge.node))
-                for edge in page.edges
-            ],
-            page_info=PageInfo.of(page),
-            total_count=page.total_count,
-        )
 
 
 @strawberry.input(

@@ -10,11 +10,9 @@ import strawberry
 from graph.db import Record
 from graph.model import InteractionType
 from resolvers import customers, products
-from resolvers.pagination import Connection
 from schema import enums as _enums  # noqa: F401 (registers the enums)
 from schema.context import Info
 from schema.fields import field
-from schema.pagination import PageInfo
 from schema.product import Product
 from schema.scalars import as_datetime
 
@@ -66,27 +64,3 @@ class Interaction:
         if record is None:
             raise LookupError(f"interaction {self.id} has no customer {self.customer_id}")
         return Customer.from_record(record)
-
-
-@strawberry.type
-class InteractionEdge:
-    cursor: str
-    node: Interaction
-
-
-@strawberry.type(description="A page of interactions, newest first.")
-class InteractionConnection:
-    edges: list[InteractionEdge]
-    page_info: PageInfo
-    total_count: int
-
-    @classmethod
-    def of(cls, page: Connection) -> InteractionConnection:
-        return cls(
-            edges=[
-                InteractionEdge(cursor=edge.cursor, node=Interaction.from_record(edge.node))
-                for edge in page.edges
-            ],
-            page_info=PageInfo.of(page),
-            total_count=page.total_count,
-        )

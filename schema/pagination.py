@@ -1,10 +1,17 @@
-"""PageInfo, shared by every Relay connection."""
+"""Relay connections: `Connection[Customer]` is served as CustomerConnection (with
+CustomerEdge), and so on for every node type."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
 import strawberry
 
-from resolvers.pagination import Connection
+from graph.db import Record
+from resolvers.pagination import EdgePage
+
+NodeT = TypeVar("NodeT")
 
 
 @strawberry.type(description="Where a page sits in its connection (Relay).")
@@ -16,10 +23,27 @@ class PageInfo:
     )
     start_cursor: str | None = None
 
+
+@strawberry.type
+class Edge(Generic[NodeT]):
+    cursor: str
+    node: NodeT
+
+
+@strawberry.type(description="A page of a list: `first` items after the cursor `after`.")
+class Connection(Generic[NodeT]):
+    edges: list[Edge[NodeT]]
+    page_info: PageInfo
+    total_count: int = strawberry.field(description="Items in the whole list, not the page.")
+
     @classmethod
-    def of(cls, page: Connection) -> PageInfo:
+    def of(cls, page: EdgePage, node: Callable[[Record], NodeT]) -> Connection[NodeT]:
         return cls(
-            has_next_page=page.has_next_page,
-            end_cursor=page.end_cursor,
-            start_cursor=page.start_cursor,
+            edges=[Edge(cursor=edge.cursor, node=node(edge.node)) for edge in page.edges],
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                end_cursor=page.end_cursor,
+                start_cursor=page.start_cursor,
+            ),
+            total_count=page.total_count,
         )

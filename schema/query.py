@@ -8,8 +8,9 @@ from graph.model import LifecycleStageName
 from resolvers import customers, products, tags
 from schema.args import given
 from schema.context import Info
-from schema.customer import Customer, CustomerConnection
+from schema.customer import Customer
 from schema.fields import field
+from schema.pagination import Connection
 from schema.product import Product
 from schema.tag import Tag
 
@@ -30,8 +31,9 @@ class Query:
     @field(description="All customers, by id.")
     async def customers(
         self, info: Info, first: int | None = 20, after: str | None = strawberry.UNSET
-    ) -> CustomerConnection:
-        return CustomerConnection.of(await customers.customers(info, first, given(after)))
+    ) -> Connection[Customer]:
+        page = await customers.customers(info, first, given(after))
+        return Connection.of(page, Customer.from_record)
 
     @field(description="A product by id, or null.")
     async def product(self, info: Info, id: strawberry.ID) -> Product | None:

@@ -11,9 +11,10 @@ from resolvers import tags
 from schema.args import given
 from schema.context import Info
 from schema.fields import field
+from schema.pagination import Connection
 
 if TYPE_CHECKING:
-    from schema.customer import CustomerConnection
+    from schema.customer import Customer
 
 
 @strawberry.type(description="A label customers hold; tags form a forest through CHILD_OF.")
@@ -50,7 +51,8 @@ class Tag:
     @field(description="Customers holding this tag directly, by id.")
     async def customers(
         self, info: Info, first: int | None = 20, after: str | None = strawberry.UNSET
-    ) -> Annotated[CustomerConnection, strawberry.lazy("schema.customer")]:
-        from schema.customer import CustomerConnection
+    ) -> Connection[Annotated[Customer, strawberry.lazy("schema.customer")]]:
+        from schema.customer import Customer  # here: schema.customer imports this module
 
-        return CustomerConnection.of(await tags.customers(info, self.id, first, given(after)))
+        page = await tags.customers(info, self.id, first, given(after))
+        return Connection.of(page, Customer.from_record)
