@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 import typer
@@ -22,6 +23,15 @@ def graphiql_url(host: str, port: int) -> str:
     return f"http://[{shown}]:{port}/graphql" if ":" in shown else f"http://{shown}:{port}/graphql"
 
 
+def configure_logging() -> None:
+    """c360's own log lines (INFO and up; masked errors with their traceback) beside uvicorn's.
+    The driver's notifications about our fixed queries (e.g. a relationship type that does
+    not exist yet in an empty database) are noise here, so only its errors are shown."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)-9s %(name)s: %(message)s")
+    logging.getLogger("c360").setLevel(logging.INFO)
+    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+
+
 async def prepare(settings: Settings) -> None:
     """Before serving: reach Neo4j (starting the local one when needed), so a wrong address
     or password ends here with one line instead of a failed server start."""
@@ -35,8 +45,9 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """The GraphQL server: GraphiQL at /graphql, health at /healthz and /readyz."""
-    from server import create_app
+    from server import create_app  # here, so other commands need not load the schema
 
+    configure_logging()
     settings = Settings()
     run(prepare(settings))
     console.print(f"GraphiQL: {graphiql_url(host, port)}", highlight=False, soft_wrap=True)
