@@ -45,6 +45,7 @@ def decode_cursor(after: str | None, *shape: type) -> list[Any] | None:
         and len(key) == len(shape)
         # bool is an int in Python but never part of a key
         and all(type(part) is kind for part, kind in zip(key, shape, strict=True))
+        and all(-(2**63) <= part < 2**63 for part in key if type(part) is int)  # Neo4j's range
     )
     if not valid:
         raise BadUserInput("after", f"{after!r} is not a cursor of this connection")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
 
 from tests.api.conftest import Api
@@ -201,7 +203,8 @@ async def test_first_out_of_range(api: Api, shop: Any) -> None:
 
 async def test_malformed_cursor(api: Api, shop: Any) -> None:
     customer_cursor = "WyJjMSJd"  # ["c1"]: a cursor of Query.customers
-    for after in ("garbage", customer_cursor):
+    too_big = base64.urlsafe_b64encode(json.dumps([2**64, 0, "i1"]).encode()).decode()
+    for after in ("garbage", customer_cursor, too_big, "Ω"):
         error = await api.error(INTERACTIONS, id="c1", after=after)
         assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}
         assert "is not a cursor of this connection" in error["message"]

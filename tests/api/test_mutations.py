@@ -341,6 +341,9 @@ async def test_set_stage_failures_write_nothing(api: Api, shop: Graph) -> None:
     error = await api.error(SET_STAGE, id="ghost", stage="NEW")
     assert error["extensions"] == {"code": "NOT_FOUND", "field": "customerId"}
     assert error["message"] == "customerId: customer not found: 'ghost'"
+    error = await api.error(SET_STAGE, id=" ", stage="NEW")
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "customerId"}
+    assert error["message"] == "customerId: must not be empty"
     error = await api.error(SET_STAGE, id="c1", stage="ASLEEP")
     assert "ASLEEP" in error["message"]
     assert await snapshot(shop) == before
