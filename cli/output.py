@@ -9,6 +9,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from graph.errors import C360Error
 
@@ -21,7 +22,7 @@ R = TypeVar("R")
 
 def fail(message: str, hint: str | None = None) -> typer.Exit:
     """Print a one-line reason (and a hint) to stderr; return the Exit to raise."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     if hint:
         err_console.print(f"[dim]hint: {hint}[/]")
     return typer.Exit(code=1)

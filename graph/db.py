@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import neo4j
 from neo4j import AsyncDriver, AsyncManagedTransaction, Query, RoutingControl
-from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import AuthError, ConfigurationError, ServiceUnavailable, SessionExpired
 
 from graph.errors import GraphUnavailable
 from graph.local_neo4j import USER, LocalNeo4j
@@ -123,19 +123,27 @@ def connection(settings: Settings, *, start_local: bool = True) -> tuple[str, tu
 
 async def open_graph(settings: Settings, *, start_local: bool = True) -> Graph:
     uri, auth = connection(settings, start_local=start_local)
-    driver = neo4j.AsyncGraphDatabase.driver(
-        uri,
-        auth=auth,
-        max_transaction_retry_time=settings.max_retry_time_s,
-        liveness_check_timeout=5.0,  # pooled connections are checked, so a restart heals
-        connection_acquisition_timeout=30.0,
-        user_agent="c360/0.1",
-    )
+    try:
+        driver = neo4j.AsyncGraphDatabase.driver(
+            uri,
+            auth=auth,
+            max_transaction_retry_time=settings.max_retry_time_s,
+            liveness_check_timeout=5.0,  # pooled connections are checked, so a restart heals
+            connection_acquisition_timeout=30.0,
+            user_agent="c360/0.1",
+        )
+    except (ConfigurationError, ValueError) as e:
+        raise GraphUnavailable(f"NEO4J_URI {uri!r} is not a Neo4j address: {e}") from e
     try:
         await driver.verify_connectivity()
-    except (ServiceUnavailable, AuthError, OSError) as e:
+    except AuthError as e:
         await driver.close()
-        raise GraphUnavailable(f"cannot connect to Neo4j at {uri}: {e}") from e
+        raise GraphUnavailable(
+            f"Neo4j at {uri} refused the credentials (check NEO4J_USER and NEO4J_PASSWORD)"
+        ) from e
+    except (ServiceUnavailable, OSError) as e:
+        await driver.close()
+        raise GraphUnavailable(f"cannot connect to Neo4j at {uri} (is it running?)") from e
     return Graph(driver, settings.neo4j_database, settings.query_timeout_s)
 
 

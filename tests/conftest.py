@@ -22,7 +22,7 @@ from graph.settings import Settings
 
 
 @dataclass(frozen=True)
-class TestServer:
+class Neo4jServer:
     uri: str
     user: str
     password: str
@@ -30,9 +30,9 @@ class TestServer:
 
 
 @pytest.fixture(scope="session")
-def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestServer]:
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServer]:
     if uri := os.environ.get("C360_TEST_NEO4J_URI"):
-        yield TestServer(
+        yield Neo4jServer(
             uri,
             os.environ.get("C360_TEST_NEO4J_USER", "neo4j"),
             os.environ["C360_TEST_NEO4J_PASSWORD"],
@@ -45,14 +45,14 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestServe
     new_folder = not local.config_file.exists()
     status = local.start(port=0 if new_folder else None, heap="1g", pagecache="512m")
     try:
-        yield TestServer(status.bolt_uri, USER, local.password(), home)
+        yield Neo4jServer(status.bolt_uri, USER, local.password(), home)
     finally:
         if not keep:
             local.stop()
 
 
 @pytest.fixture(scope="session")
-def settings(neo4j_server: TestServer) -> Iterator[Settings]:
+def settings(neo4j_server: Neo4jServer) -> Iterator[Settings]:
     """Settings for the test server, also exported so CLI commands run by tests use it."""
     env = {
         "NEO4J_URI": neo4j_server.uri,

@@ -15,7 +15,7 @@ from graph.settings import Settings
 from server import create_app
 
 if TYPE_CHECKING:
-    from tests.conftest import TestServer
+    from conftest import Neo4jServer
 
 
 @pytest.fixture
@@ -91,7 +91,9 @@ def test_graphql_transport_ws(client: TestClient) -> None:
 
 @pytest.mark.slow
 @pytest.mark.skipif("C360_TEST_NEO4J_URI" in os.environ, reason="needs the local test Neo4j")
-def test_rides_out_a_neo4j_restart(shop: Any, settings: Settings, neo4j_server: TestServer) -> None:
+def test_rides_out_a_neo4j_restart(
+    shop: Any, settings: Settings, neo4j_server: Neo4jServer
+) -> None:
     local = LocalNeo4j(neo4j_server.home)
     query = {"query": '{ customer(id: "c2") { name } }'}
     fast = settings.model_copy(update={"max_retry_time_s": 2.0})
