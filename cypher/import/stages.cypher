@@ -1,0 +1,25 @@
+// Move customers to a lifecycle stage. The current (c)-[:IN_STAGE {since}]->(stage) is
+// closed into (c)-[:WAS_IN_STAGE {from, to}]->(that stage) and a new IN_STAGE starts.
+// A move is skipped unless its `since` is after the current stage's `since` and the stage
+// differs from the current one: history only grows forward, which makes re-import a no-op.
+// Rows are handled in order (each CALL sees the moves made for the rows before it).
+// Returns the rows not applied, with the reason: 'missing' (no such customer) or 'skipped'.
+UNWIND $rows AS row
+OPTIONAL MATCH (c:Customer {id: row.customerId})
+CALL (row, c) {
+  WITH row, c, datetime(row.since) AS since WHERE c IS NOT NULL
+  MATCH (s:LifecycleStage {name: row.stage})
+  OPTIONAL MATCH (c)-[cur:IN_STAGE]->(old:LifecycleStage)
+  WITH c, s, since, cur, old
+  WHERE cur IS NULL OR (old <> s AND (cur.since IS NULL OR cur.since < since))
+  CREATE (c)-[:IN_STAGE {since: since}]->(s)
+  WITH c, since, cur, old
+  CALL (c, since, cur, old) {
+    WITH c, since, cur, old WHERE cur IS NOT NULL
+    CREATE (c)-[:WAS_IN_STAGE {from: cur.since, to: since}]->(old)
+    DELETE cur
+  }
+  RETURN count(*) AS applied
+}
+WITH row, c, applied WHERE c IS NULL OR applied = 0
+RETURN row.i AS i, CASE WHEN c IS NULL THEN 'missing' ELSE 'skipped' END AS outcome
