@@ -9,15 +9,21 @@ a restart of Neo4j: /readyz answers 503 while Neo4j is away and 200 once it is b
 from __future__ import annotations
 
 import asyncio
+import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cached_property
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http.ides import get_graphql_ide_html
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from graph.db import Graph, open_graph
@@ -29,8 +35,35 @@ from schema.root import schema
 READY_TIMEOUT_S = 3.0  # /readyz gives up on Neo4j after this long
 
 
+# GraphiQL's scripts and styles, installed from npm by scripts/bootstrap (web/package.json)
+# and served by c360 itself, so the playground works on a closed network.
+VENDOR_DIR = Path(__file__).resolve().parent / "web" / "node_modules"
+_UNPKG = re.compile(r"https://unpkg\.com/((?:@[^/@\"]+/)?[^/@\"]+)@[^/\"]+/")
+log = logging.getLogger("c360.server")
+
+
+def local_graphiql_html() -> str:
+    """Strawberry's GraphiQL page with every unpkg.com URL pointed at /vendor/ (same files,
+    same versions, so the page's integrity hashes still hold)."""
+    html = get_graphql_ide_html(graphql_ide="graphiql")
+    missing = [package for package in _UNPKG.findall(html) if not (VENDOR_DIR / package).is_dir()]
+    if missing:
+        log.warning(
+            "GraphiQL assets missing under %s (%s): run scripts/bootstrap; "
+            "the playground loads them from unpkg.com meanwhile",
+            VENDOR_DIR,
+            missing,
+        )
+        return html
+    return _UNPKG.sub(r"/vendor/\1/", html)
+
+
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI app with c360's context (the process's Graph, fresh loaders)."""
+
+    @cached_property
+    def graphql_ide_html(self) -> str:
+        return local_graphiql_html()
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(schema, subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,))
@@ -82,6 +115,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/readyz", readyz, methods=["GET"]),
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
+            Mount("/vendor", StaticFiles(directory=VENDOR_DIR, check_dir=False), name="vendor"),
         ],
         lifespan=lifespan,
     )

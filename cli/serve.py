@@ -10,7 +10,11 @@ import uvicorn
 
 from cli.output import console, run, user_errors
 from graph.db import graph_session
+from graph.migrate import migrate
+from graph.seed import seed_graph
 from graph.settings import Settings
+
+DEMO_CUSTOMERS = 2000
 
 
 def register(app: typer.Typer) -> None:
@@ -32,23 +36,41 @@ def configure_logging() -> None:
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
 
 
-async def prepare(settings: Settings) -> None:
+async def prepare(settings: Settings, demo_customers: int | None = None) -> None:
     """Before serving: reach Neo4j (starting the local one when needed), so a wrong address
-    or password ends here with one line instead of a failed server start."""
-    async with graph_session(settings):
-        pass  # (a `--demo` flag would migrate and seed here)
+    or password ends here with one line instead of a failed server start. With
+    `demo_customers`, also migrate and fill an empty database with the demo graph."""
+    async with graph_session(settings) as graph:
+        if demo_customers is None:
+            return
+        await migrate(graph)
+        if (await graph.read("demo/has_customers"))[0]["hasCustomers"]:
+            console.print("The database already holds customers: serving them as they are.")
+            return
+        with console.status(f"Seeding a demo graph of {demo_customers:,} customers..."):
+            report = await seed_graph(graph, demo_customers)
+        console.print(
+            f"Demo graph ready: {report.lines:,} lines in {report.seconds:.1f} s.",
+            highlight=False,
+        )
 
 
 @user_errors
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo: Annotated[
+        bool, typer.Option(help="Migrate, and seed the demo graph if the database is empty.")
+    ] = False,
+    demo_customers: Annotated[
+        int, typer.Option(min=1, help="Customers in the demo graph (with --demo).")
+    ] = DEMO_CUSTOMERS,
 ) -> None:
     """The GraphQL server: GraphiQL at /graphql, health at /healthz and /readyz."""
     from server import create_app  # here, so other commands need not load the schema
 
     configure_logging()
     settings = Settings()
-    run(prepare(settings))
+    run(prepare(settings, demo_customers if demo else None))
     console.print(f"GraphiQL: {graphiql_url(host, port)}", highlight=False, soft_wrap=True)
     uvicorn.run(create_app, factory=True, host=host, port=port, log_level="info")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -80,6 +81,19 @@ def test_graphiql_for_browsers(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     assert "graphiql" in response.text.lower()
+
+
+def test_graphiql_loads_nothing_from_other_hosts(client: TestClient) -> None:
+    """The playground must work on a closed network: every script and style is ours."""
+    page = client.get("/graphql", headers={"Accept": "text/html"}).text
+    urls = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assets = [url for url in urls if not url.startswith("data:")]  # the inline favicon
+    assert len(assets) == 7  # react, react-dom, js-cookie, graphiql js+css, explorer js+css
+    for url in assets:
+        assert url.startswith("/vendor/"), url
+        asset = client.get(url)
+        assert asset.status_code == 200, url
+        assert len(asset.content) > 1000, url
 
 
 def test_graphql_transport_ws(client: TestClient) -> None:
