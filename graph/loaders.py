@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from graph import api_segments
+from graph.api_segments import Evaluation, Result
 from graph.db import Graph, Record
 
 V = TypeVar("V")
@@ -91,6 +93,16 @@ def pages(graph: Graph, name: str) -> DataLoader[PageKey, Page]:
     return DataLoader(load_fn=load)
 
 
+def segment_results(graph: Graph) -> DataLoader[Evaluation, Result]:
+    """Segment counts and pages: every one asked for in a tick in one UNION ALL query (see
+    `graph.api_segments.evaluate_many`); a bad definition fails only its own fields."""
+
+    async def load(asks: list[Evaluation]) -> list[Result | BaseException]:
+        return list(await api_segments.evaluate_many(graph, asks))
+
+    return DataLoader(load_fn=load)
+
+
 def _none() -> None:
     return None
 
@@ -121,6 +133,8 @@ class Loaders:
     tag_customer_count: DataLoader[str, int] = field(init=False)
     tag_customers: DataLoader[PageKey, Page] = field(init=False)
     product_buyer_count: DataLoader[str, int] = field(init=False)
+    segment: DataLoader[str, Record | None] = field(init=False)
+    segment_results: DataLoader[Evaluation, Result] = field(init=False)
 
     def __post_init__(self) -> None:
         g = self.graph
@@ -137,6 +151,8 @@ class Loaders:
         self.tag_customer_count = by_key(g, "api/tag_customer_counts", _zero)
         self.tag_customers = pages(g, "api/tag_customers")
         self.product_buyer_count = by_key(g, "api/product_buyer_counts", _zero)
+        self.segment = by_key(g, "segments/by_ids", _none)
+        self.segment_results = segment_results(g)
 
     def clear_all(self) -> None:
         """Forget everything loaded so far (after a mutation changed the graph)."""

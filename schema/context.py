@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import strawberry
 from starlette.requests import Request
@@ -23,6 +24,8 @@ class Context:
     request: Request | WebSocket | None = None
     loaders: Loaders = field(init=False)
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # "now" for the whole request (segments evaluated without asOf all use this one moment)
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.graph)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import strawberry
 
 from graph.model import LifecycleStageName
-from resolvers import mutations
+from resolvers import mutations, segments
 from schema.args import given
 from schema.context import Info
 from schema.customer import Customer, CustomerInput
 from schema.fields import mutation
+from schema.segment import Segment, SegmentDefinition
 from schema.tag import Tag
 
 
@@ -47,6 +48,17 @@ class Mutation:
             info, name, given(category), given(description), given(parent)
         )
         return Tag.from_record(record)
+
+    @mutation(
+        description="Save a definition under a new name (names are unique: a taken name is "
+        "BAD_USER_INPUT); checked like segmentPreview, stored as JSON text."
+    )
+    async def save_segment(self, info: Info, name: str, definition: SegmentDefinition) -> Segment:
+        return Segment.from_record(await segments.save(info, name, definition.to_raw()))
+
+    @mutation(description="Delete a saved segment: true; an unknown id is NOT_FOUND.")
+    async def delete_segment(self, info: Info, id: strawberry.ID) -> bool:
+        return await segments.delete(info, id)
 
     @mutation(
         description="Move the customer to a stage; the previous one goes into the history "

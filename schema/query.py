@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 
 from graph.model import LifecycleStageName
-from resolvers import customers, products, tags
+from resolvers import customers, products, segments, tags
 from schema.args import given
 from schema.context import Info
 from schema.customer import Customer
 from schema.fields import field
 from schema.pagination import Connection
 from schema.product import Product
+from schema.segment import Segment, SegmentDefinition, SegmentPreview
 from schema.tag import Tag
 
 
@@ -54,6 +57,33 @@ class Query:
     ) -> list[Tag]:
         records = await tags.tags(info, given(category), include_deprecated)
         return [Tag.from_record(record) for record in records]
+
+    @field(
+        description="What the definition matches at asOf (default: now), without saving it. "
+        "Unknown tag names (or product ids) are BAD_USER_INPUT."
+    )
+    async def segment_preview(
+        self,
+        info: Info,
+        definition: SegmentDefinition,
+        as_of: datetime | None = strawberry.UNSET,
+    ) -> SegmentPreview:
+        found = await segments.preview(info, definition.to_raw(), given(as_of))
+        return SegmentPreview(
+            definition_text=found.definition,
+            checked_as_of=found.as_of,
+            cypher=found.cypher,
+            cypher_params=segments.params_json(found.params),
+        )
+
+    @field(description="A saved segment by id, or null.")
+    async def segment(self, info: Info, id: strawberry.ID) -> Segment | None:
+        record = await segments.segment(info, id)
+        return None if record is None else Segment.from_record(record)
+
+    @field(description="Every saved segment, ordered by name (then createdAt, then id).")
+    async def segments(self, info: Info) -> list[Segment]:
+        return [Segment.from_record(record) for record in await segments.segments(info)]
 
     @field(description="All seven lifecycle stages in order, with zeros.")
     async def lifecycle_funnel(self, info: Info) -> list[StageCount]:

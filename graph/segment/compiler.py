@@ -34,19 +34,21 @@ ATTRIBUTES = {"cities": "city", "regions": "region", "genders": "gender"}
 
 @dataclass
 class Params:
-    """Hands out `$p0`, `$p1`, ... for values; `$asOf` for the moment of evaluation."""
+    """Hands out `$p0`, `$p1`, ... for values; `$asOf` for the moment of evaluation. A prefix
+    (`s1_`) keeps the names of several segments apart in one query."""
 
+    prefix: str = ""
     values: dict[str, Any] = field(default_factory=dict)
     uses_as_of: bool = False
 
     def __call__(self, value: Any) -> str:
-        name = f"p{len(self.values)}"
+        name = f"{self.prefix}p{len(self.values)}"
         self.values[name] = list(value) if isinstance(value, tuple) else value
         return f"${name}"
 
     def as_of(self) -> str:
         self.uses_as_of = True
-        return "$asOf"
+        return f"${self.prefix}asOf"
 
 
 class Node:
@@ -319,10 +321,15 @@ def _driver(nodes: list[Node], p: Params) -> tuple[str, list[Node]]:
 
 @dataclass(frozen=True)
 class CompiledSegment:
-    """`match` binds the members to `c`; `params` hold every value (and `asOf` when used)."""
+    """`match` binds the members to `c`; `params` hold every value (and `asOf` when used).
+    The page query also needs `page_params(after, limit)`."""
 
     match: str
     params: dict[str, Any]
+    prefix: str = ""
+
+    def page_params(self, after: str, limit: int) -> dict[str, Any]:
+        return {f"{self.prefix}after": after, f"{self.prefix}limit": limit}
 
     @property
     def count_query(self) -> str:
@@ -332,12 +339,22 @@ class CompiledSegment:
     def page_query(self) -> str:
         """Members by id after `$after` ('' for the first page), `$limit` of them, and the
         total: the shape of the API's paged loaders (`rows` of `{key, node}`, `total`)."""
+        return self._page("RETURN size(members) AS total")
+
+    def branch(self, key: int, page: bool) -> str:
+        """This segment's part of a `UNION ALL` of several: columns `key`, `total`, `rows`."""
+        if page:
+            return self._page(f"RETURN {key:d} AS key, size(members) AS total")
+        return f"{self.match}\nRETURN {key:d} AS key, count(c) AS total, [] AS rows"
+
+    def _page(self, head: str) -> str:
         return (
             f"{self.match}\n"
             "WITH collect(c) AS members\n"
-            "RETURN size(members) AS total, COLLECT {\n"
-            "  UNWIND members AS m WITH m WHERE m.id > $after\n"
-            "  RETURN {key: [m.id], node: m {.*}} AS row ORDER BY m.id LIMIT $limit\n"
+            f"{head}, COLLECT {{\n"
+            f"  UNWIND members AS m WITH m WHERE m.id > ${self.prefix}after\n"
+            "  RETURN {key: [m.id], node: m {.*}} AS row "
+            f"ORDER BY m.id LIMIT ${self.prefix}limit\n"
             "} AS rows"
         )
 
@@ -347,13 +364,13 @@ class CompiledSegment:
         return f"{self.match}\nRETURN c {{.*}} AS customer ORDER BY c.id"
 
 
-def compile_segment(definition: Definition, as_of: datetime) -> CompiledSegment:
-    """One query for the definition; the text depends on the definition only."""
-    p = Params()
+def compile_segment(definition: Definition, as_of: datetime, prefix: str = "") -> CompiledSegment:
+    """One query for the definition; the text depends on the definition (and prefix) only."""
+    p = Params(prefix)
     match, rest = _driver(conditions(definition), p)
     where = [node.render(p) for node in rest]
     text = match + ("\nWHERE " + "\n  AND ".join(where) if where else "")
     params = dict(p.values)
     if p.uses_as_of:
-        params["asOf"] = as_of
-    return CompiledSegment(text, params)
+        params[f"{prefix}asOf"] = as_of
+    return CompiledSegment(text, params, prefix)

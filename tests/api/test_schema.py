@@ -30,22 +30,16 @@ SDL = ROOT / "docs" / "schema.graphql"
 CONTRACT = Path(__file__).with_name("contract_schema.graphql")
 SHARED_CONTRACT = ROOT.parent / "shared" / "contract" / "schema.graphql"
 
-# Contract parts that later issues build (segments, similarity, recommendations, graph view).
+# Contract parts that later issues build (similarity, recommendations, graph view).
 NOT_YET = {
     "Query": {
-        "segmentPreview",
-        "segment",
-        "segments",
         "similarCustomers",
         "alsoBought",
         "customerMap",
     },
-    "Mutation": {"saveSegment", "deleteSegment"},
+    "Mutation": set(),
 }
 NOT_YET_TYPES = {
-    "SegmentDefinition",
-    "SegmentPreview",
-    "Segment",
     "SimilarCustomer",
     "ProductCount",
     "GraphNode",

@@ -222,5 +222,8 @@ async def test_compiled_queries_plan_on_neo4j(graph: Graph, raw: dict[str, Any])
     segment = compile_segment(parse_definition(raw), AS_OF)
     for text in (segment.count_query, segment.page_query, segment.export_query):
         await graph.run_text(
-            "tests/explain_segment", "EXPLAIN " + text, after="", limit=10, **segment.params
+            "tests/explain_segment",
+            "EXPLAIN " + text,
+            **segment.params,
+            **segment.page_params("", 10),
         )

@@ -1,0 +1,125 @@
+"""Segment fields and queries: previews, saved segments, their counts and members.
+
+Counts and member pages go through the request's `segment_results` loader, which answers all
+of them in one UNION ALL query (`graph.api_segments.evaluate_many`): `segments { count }`
+costs the same round trips for any number of segments. Member nodes are primed into the
+`customer` loader; their nested fields use the usual loaders.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from graph import api_segments
+from graph.api_segments import Evaluation
+from graph.db import Record
+from graph.errors import BadUserInput, NotFound
+from graph.loaders import Page
+from graph.segment import compile_segment, parse_definition
+from resolvers.pagination import EdgePage, check_first, decode_cursor, edge_page
+from schema.context import Info
+
+MAX_NAME = 200
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A checked definition at one moment, and the Cypher that counts it."""
+
+    definition: str  # canonical JSON text
+    as_of: datetime
+    cypher: str
+    params: dict[str, Any]
+
+
+async def preview(info: Info, raw: dict[str, Any], as_of: datetime | None) -> Preview:
+    """Validate and check the definition (unknown tags are an error) before any field runs."""
+    definition = parse_definition(raw)
+    await api_segments.check(info.context.graph, definition)
+    moment = as_of or info.context.now
+    segment = compile_segment(definition, moment)
+    return Preview(
+        api_segments.definition_text(definition), moment, segment.count_query, segment.params
+    )
+
+
+def params_json(params: dict[str, Any]) -> str:
+    """The parameters as JSON for analysts (asOf as ISO 8601)."""
+
+    def default(value: object) -> str:
+        if isinstance(value, datetime):
+            return value.isoformat().replace("+00:00", "Z")
+        raise TypeError(f"not JSON: {value!r}")
+
+    return json.dumps(params, ensure_ascii=False, default=default)
+
+
+async def count(info: Info, definition: str, as_of: datetime | None, checked: bool) -> int:
+    ask = Evaluation(definition, as_of or info.context.now, checked=checked)
+    return (await info.context.loaders.segment_results.load(ask)).total
+
+
+async def customers(
+    info: Info,
+    definition: str,
+    as_of: datetime | None,
+    checked: bool,
+    first: int | None,
+    after: str | None,
+) -> EdgePage:
+    """Members by id ascending (Relay), with the total."""
+    size = check_first(first, info.context.settings)
+    key = decode_cursor(after, str)
+    ask = Evaluation(
+        definition,
+        as_of or info.context.now,
+        after=key[0] if key else "",
+        limit=size + 1,
+        checked=checked,
+    )
+    result = await info.context.loaders.segment_results.load(ask)
+    info.context.loaders.customer.prime_many(
+        {row["node"]["id"]: row["node"] for row in result.rows}
+    )
+    return edge_page(Page(rows=result.rows, total=result.total), size)
+
+
+async def segment(info: Info, segment_id: str) -> Record | None:
+    return await info.context.loaders.segment.load(segment_id)
+
+
+async def segments(info: Info) -> list[Record]:
+    """Every saved segment, ordered by name (then createdAt, id)."""
+    return await api_segments.all_segments(info.context.graph)
+
+
+def segment_name(name: str) -> str:
+    text = " ".join(name.split())
+    if not text:
+        raise BadUserInput("name", "must not be empty")
+    if len(text) > MAX_NAME:
+        raise BadUserInput("name", f"at most {MAX_NAME} characters, got {len(text)}")
+    return text
+
+
+async def save(info: Info, name: str, raw: dict[str, Any]) -> Record:
+    """A new segment (names are unique); the definition is checked like a preview's."""
+    clean = segment_name(name)
+    definition = parse_definition(raw)
+    await api_segments.check(info.context.graph, definition)
+    record = await api_segments.save(info.context.graph, clean, definition)
+    info.context.loaders.clear_all()
+    return record
+
+
+async def delete(info: Info, segment_id: str) -> bool:
+    """True once deleted; NOT_FOUND for an unknown id (nothing deleted)."""
+    text = segment_id.strip()
+    if not text:
+        raise NotFound("segment", segment_id, field="id")
+    await api_segments.delete(info.context.graph, text)
+    info.context.loaders.clear_all()
+    return True

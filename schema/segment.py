@@ -1,0 +1,135 @@
+"""SegmentDefinition (input), SegmentPreview and Segment (saved)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from graph.db import Record
+from graph.model import InteractionType, LifecycleStageName
+from graph.segment.definition import KEYS
+from resolvers import segments
+from schema import enums as _enums  # noqa: F401 (registers the enums)
+from schema.args import given
+from schema.context import Info
+from schema.customer import Customer
+from schema.fields import field
+from schema.pagination import Connection
+from schema.scalars import as_datetime
+
+UNSET: Any = strawberry.UNSET
+
+
+@strawberry.input(
+    description="Customers described by conditions; every condition given must hold. See the "
+    "contract for each field. Also: an empty list is an error (leave the field out); "
+    "interactionTypes without minInteractions means at least one; withinDays needs one of "
+    "minPurchaseCount, minTotalSpend, maxTotalSpend, minInteractions; nesting is at most 8 deep "
+    "and lists at most 1000 long. Ages use the UTC date of asOf."
+)
+class SegmentDefinition:
+    all_tags: list[str] | None = UNSET
+    any_tags: list[str] | None = UNSET
+    none_tags: list[str] | None = UNSET
+    stages: list[LifecycleStageName] | None = UNSET
+    cities: list[str] | None = UNSET
+    regions: list[str] | None = UNSET
+    genders: list[str] | None = UNSET
+    min_age: int | None = UNSET
+    max_age: int | None = UNSET
+    purchased_any_products: list[strawberry.ID] | None = UNSET
+    purchased_all_products: list[strawberry.ID] | None = UNSET
+    within_days: int | None = UNSET
+    min_purchase_count: int | None = UNSET
+    min_total_spend: float | None = UNSET
+    max_total_spend: float | None = UNSET
+    interaction_types: list[InteractionType] | None = UNSET
+    min_interactions: int | None = UNSET
+    no_purchase_within_days: int | None = UNSET
+    and_: list[SegmentDefinition] | None = strawberry.field(name="and", default=UNSET)
+    or_: list[SegmentDefinition] | None = strawberry.field(name="or", default=UNSET)
+    not_: SegmentDefinition | None = strawberry.field(name="not", default=UNSET)
+
+    def to_raw(self) -> dict[str, Any]:
+        """Plain data with the contract's keys (given, non-null fields only), for validation."""
+        raw: dict[str, Any] = {}
+        for definition in strawberry.types.base.get_object_definition(self, strict=True).fields:
+            value = getattr(self, definition.python_name)
+            if value is UNSET or value is None:
+                continue
+            raw[KEYS[definition.python_name]] = _plain(value)
+        return raw
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, SegmentDefinition):
+        return value.to_raw()
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, LifecycleStageName | InteractionType):
+        return value.value
+    return value
+
+
+@strawberry.type(description="What a definition matches at one moment (asOf), not saved.")
+class SegmentPreview:
+    definition_text: strawberry.Private[str]
+    checked_as_of: strawberry.Private[datetime]
+    cypher: str = strawberry.field(
+        description="The parameterised Cypher behind `count` (`customers` runs the same "
+        "MATCH/WHERE, paged), for analysts; values are in `cypherParams`."
+    )
+    cypher_params: str = strawberry.field(description="The parameters of `cypher`, as JSON.")
+
+    @field(description="The moment the definition is evaluated at.")
+    def as_of(self) -> datetime:
+        return self.checked_as_of
+
+    @field(description="Customers matching.")
+    async def count(self, info: Info) -> int:
+        return await segments.count(info, self.definition_text, self.checked_as_of, checked=True)
+
+    @field(description="Customers matching, by id.")
+    async def customers(
+        self, info: Info, first: int | None = 20, after: str | None = strawberry.UNSET
+    ) -> Connection[Customer]:
+        page = await segments.customers(
+            info, self.definition_text, self.checked_as_of, True, first, given(after)
+        )
+        return Connection.of(page, Customer.from_record)
+
+
+@strawberry.type(description="A saved segment; count and customers are evaluated live.")
+class Segment:
+    id: strawberry.ID
+    name: str
+    definition: str = strawberry.field(description="JSON text of the SegmentDefinition.")
+    created_at: datetime | None
+
+    @classmethod
+    def from_record(cls, record: Record) -> Segment:
+        return cls(
+            id=strawberry.ID(record["id"]),
+            name=record["name"],
+            definition=record["definition"],
+            created_at=as_datetime(record.get("createdAt")),
+        )
+
+    @field(description="Customers matching at asOf (default: now). Unknown tags are an error.")
+    async def count(self, info: Info, as_of: datetime | None = strawberry.UNSET) -> int:
+        return await segments.count(info, self.definition, given(as_of), checked=False)
+
+    @field(description="Customers matching at asOf (default: now), by id.")
+    async def customers(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = strawberry.UNSET,
+        as_of: datetime | None = strawberry.UNSET,
+    ) -> Connection[Customer]:
+        page = await segments.customers(
+            info, self.definition, given(as_of), False, first, given(after)
+        )
+        return Connection.of(page, Customer.from_record)
