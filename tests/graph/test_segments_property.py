@@ -134,7 +134,8 @@ def reference_members(world: list[Customer], d: Definition, as_of: datetime) -> 
 def interactions(as_of: datetime) -> st.SearchStrategy[Interaction]:
     moment = st.builds(
         lambda days, seconds: as_of + timedelta(days=days, seconds=seconds),
-        st.integers(-35, 2),
+        # on, just inside and just outside the 1, 7 and 30 day windows, and after asOf
+        st.sampled_from([-31, -30, -29, -8, -7, -6, -2, -1, 0, 1]),
         st.sampled_from([-1, 0, 0, 1]),
     )
     return st.builds(
@@ -193,10 +194,21 @@ LEAVES: dict[str, st.SearchStrategy[Any]] = {
 }
 
 
+WINDOWED = ["minPurchaseCount", "minTotalSpend", "maxTotalSpend", "minInteractions"]
+
+
 def leaf() -> st.SearchStrategy[dict[str, Any]]:
-    return st.dictionaries(st.sampled_from(sorted(LEAVES)), st.none(), max_size=3).flatmap(
-        lambda keys: st.fixed_dictionaries({key: LEAVES[key] for key in keys})
-    )
+    """Up to three conditions; withinDays often, but only next to a condition it shapes."""
+    keys = [key for key in sorted(LEAVES) if key != "withinDays"]
+
+    def draw(chosen: dict[str, None], windowed: bool) -> st.SearchStrategy[dict[str, Any]]:
+        if windowed and any(key in chosen for key in WINDOWED):
+            chosen = chosen | {"withinDays": None}
+        return st.fixed_dictionaries({key: LEAVES[key] for key in chosen})
+
+    return st.tuples(
+        st.dictionaries(st.sampled_from(keys), st.none(), max_size=3), st.booleans()
+    ).flatmap(lambda t: draw(*t))
 
 
 def definitions() -> st.SearchStrategy[dict[str, Any]]:
@@ -314,16 +326,45 @@ async def test_compiled_cypher_matches_the_reference(session_graph: Graph, data:
         assert page.total == count.total == len(want), raws[n]
 
 
-def test_the_reference_reads_the_contract() -> None:
-    """A few hand-checked cases, so the reference itself can fail."""
-    as_of = AS_OFS[0]  # 2024-03-01T12:00Z
+def edge_world(as_of: datetime) -> list[Customer]:
     leap = Customer("c1", {"A1"}, "NEW", "Shanghai", None, "F", date(2000, 2, 29))
     leap.interactions = [
         Interaction("PURCHASE", as_of - timedelta(days=7), 5.0, "p0"),
         Interaction("PURCHASE", as_of + timedelta(seconds=1), 100.0, "p1"),  # after asOf
     ]
     bare = Customer("c2", set(), None, None, None, None, None)
-    world = [leap, bare]
+    return [leap, bare]
+
+
+EDGES: list[dict[str, Any]] = [
+    {"withinDays": 7, "minPurchaseCount": 1},
+    {"withinDays": 7, "minTotalSpend": 5},
+    {"noPurchaseWithinDays": 7},
+    {"noPurchaseWithinDays": 8},
+    {"minAge": 24},
+    {"maxAge": 23},
+    {"purchasedAnyProducts": ["p1"]},
+    {"maxTotalSpend": 5},
+    {"not": {"cities": ["Shanghai"]}},
+]
+
+
+async def test_edges_on_neo4j_match_the_reference(graph: Graph) -> None:
+    """Window bounds, 29 February and asOf itself, which random worlds hit only sometimes."""
+    for as_of in AS_OFS:
+        world = edge_world(as_of)
+        await load(graph, world)
+        for raw in EDGES:
+            segment = compile_segment(parse_definition(raw), as_of)
+            rows = await graph.run_text("tests/segment", segment.export_query, **segment.params)
+            want = reference_members(world, parse_definition(raw), as_of)
+            assert [row["customer"]["id"] for row in rows] == want, (as_of, raw)
+
+
+def test_the_reference_reads_the_contract() -> None:
+    """A few hand-checked cases, so the reference itself can fail."""
+    as_of = AS_OFS[0]  # 2024-03-01T12:00Z
+    world = edge_world(as_of)
 
     def members(raw: dict[str, Any]) -> list[str]:
         return reference_members(world, parse_definition(raw), as_of)
