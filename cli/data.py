@@ -140,6 +140,7 @@ def _progress(*, bytes_: bool) -> Progress:
         TimeRemainingColumn(),
         console=err_console,
         transient=True,
+        disable=not err_console.is_terminal,  # no bar in logs and pipes
     )
 
 

@@ -48,7 +48,7 @@ from graph.import_lines import (
 
 DEFAULT_BATCH_SIZE: Final = 5000
 DEFAULT_WRITERS: Final = 2  # transactions at once
-QUEUE_DEPTH: Final = 2  # full batches waiting for a writer
+QUEUE_DEPTH: Final = 1  # full batches waiting for a writer (memory: ~(writers + 2) batches)
 MAX_REASONS: Final = 1000  # rejection reasons kept in memory; the rest are only counted
 ALL_PHASES: Final = frozenset({1, 2, 3})
 _YIELD_EVERY: Final = 256  # records between two chances for the writer to run
@@ -291,6 +291,11 @@ class Importer:
             finally:
                 batch.done.set()
                 self._writing.remove(batch)
+                # Free the rows now, in place: the driver's result objects keep the query
+                # parameters (this very list) in reference cycles until the cyclic GC runs.
+                batch.rows.clear()
+                batch.lines.clear()
+                batch.keys.clear()
 
     async def _write(self, batch: _Batch) -> None:
         now = self.now or datetime.now(UTC)
@@ -378,6 +383,7 @@ async def import_records(
             if n % _YIELD_EVERY == 0:
                 await asyncio.sleep(0)  # let the writer send and receive
         await importer.drain()
+    importer.report.rejections.sort(key=lambda r: (r.source, r.line))
     importer.report.seconds = time.perf_counter() - started
     return importer.report
 
