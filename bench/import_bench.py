@@ -1,0 +1,175 @@
+"""Import benchmark: `c360 seed --customers N` against a throwaway local Neo4j.
+
+    .venv/bin/python bench/import_bench.py [--customers 100000] [--heap 4g] [--pagecache 4g]
+
+It starts a fresh Neo4j in a temporary C360_HOME on free ports, runs the real command line
+(`python -m cli seed ...`) against it, and measures:
+
+- lines/s as the command reports it (lines generated, validated and written, divided by the
+  import time) and over the whole command (process start, migrate and Faker setup included);
+- peak memory (ru_maxrss) of the `c360 seed` process, and the Neo4j JVM's peak RSS (VmHWM);
+- what ended up in the graph (node and relationship counts).
+
+Results go to bench/results/import-<time>.json (git-ignored) and a table on the terminal.
+Neo4j is stopped and the folder removed afterwards (`--keep` keeps them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import neo4j
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from graph.local_neo4j import USER, LocalNeo4j  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+SUMMARY = re.compile(r"Seeded ([\d,]+) lines in ([\d.]+) s \(([\d,]+) lines/s\)")
+console = Console()
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """A running process's peak resident set (VmHWM), in MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def graph_counts(uri: str, password: str) -> dict[str, int]:
+    with neo4j.GraphDatabase.driver(uri, auth=(USER, password)) as driver:
+        nodes, _, _ = driver.execute_query(
+            "MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n", database_="neo4j"
+        )
+        rels, _, _ = driver.execute_query(
+            "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n", database_="neo4j"
+        )
+    return {r["label"]: r["n"] for r in nodes} | {r["type"]: r["n"] for r in rels}
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    home = Path(tempfile.mkdtemp(prefix="c360-bench-"))
+    local = LocalNeo4j(home)
+    try:
+        with console.status(f"Starting a fresh Neo4j in {home} ..."):
+            status = local.start(port=0, heap=args.heap, pagecache=args.pagecache)
+        env = os.environ | {
+            "NEO4J_URI": status.bolt_uri,
+            "NEO4J_USER": USER,
+            "NEO4J_PASSWORD": local.password(),
+            "NEO4J_DATABASE": "neo4j",
+            "C360_HOME": str(home),
+        }
+        command = [sys.executable, "-m", "cli", "seed", "--customers", str(args.customers)]
+        command += ["--seed", str(args.seed), "--batch-size", str(args.batch_size)]
+        command += ["--writers", str(args.writers)]
+        console.print(f"$ c360 {' '.join(command[3:])}")
+        started = time.perf_counter()
+        process = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+        wall = time.perf_counter() - started
+        child_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        if process.returncode != 0:
+            console.print(process.stdout, process.stderr, markup=False)
+            raise SystemExit(f"c360 seed failed with status {process.returncode}")
+        match = SUMMARY.search(process.stdout)
+        if match is None:
+            raise SystemExit(f"no summary line in the output:\n{process.stdout}")
+        lines = int(match.group(1).replace(",", ""))
+        import_s = float(match.group(2))
+        pid = local.pid()
+        return {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": {
+                "cpus": os.cpu_count(),
+                "memory_gb": round(
+                    os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+                ),
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+            },
+            "settings": {
+                "customers": args.customers,
+                "seed": args.seed,
+                "batch_size": args.batch_size,
+                "writers": args.writers,
+                "heap": args.heap,
+                "pagecache": args.pagecache,
+            },
+            "lines": lines,
+            "import_seconds": import_s,
+            "lines_per_second": round(lines / import_s),
+            "command_seconds": round(wall, 1),
+            "lines_per_second_whole_command": round(lines / wall),
+            "python_peak_rss_mb": round(child_peak_mb),
+            "neo4j_peak_rss_mb": round(peak_rss_mb(pid)) if pid else None,
+            "graph": graph_counts(status.bolt_uri, local.password()),
+        }
+    finally:
+        if args.keep:
+            console.print(f"Kept Neo4j running in {home} (stop: C360_HOME={home} c360 neo4j stop)")
+        else:
+            with console.status("Stopping Neo4j ..."):
+                local.stop()
+            shutil.rmtree(home, ignore_errors=True)
+
+
+def show(result: dict[str, Any]) -> None:
+    table = Table(title=f"c360 seed --customers {result['settings']['customers']:,}")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    rows = [
+        ("lines imported", f"{result['lines']:,}"),
+        ("import time", f"{result['import_seconds']:.1f} s"),
+        ("lines/s (import)", f"{result['lines_per_second']:,}"),
+        ("whole command", f"{result['command_seconds']:.1f} s"),
+        ("lines/s (whole command)", f"{result['lines_per_second_whole_command']:,}"),
+        ("peak RSS, c360 seed (Python)", f"{result['python_peak_rss_mb']:,} MB"),
+        ("peak RSS, Neo4j JVM", f"{result['neo4j_peak_rss_mb']:,} MB"),
+    ]
+    rows += [(f"graph: {k}", f"{v:,}") for k, v in sorted(result["graph"].items())]
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--writers", type=int, default=2)
+    parser.add_argument("--heap", default="4g", help="Neo4j JVM heap")
+    parser.add_argument("--pagecache", default="4g", help="Neo4j page cache")
+    parser.add_argument("--keep", action="store_true", help="leave Neo4j and its folder")
+    args = parser.parse_args()
+    result = run(args)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = RESULTS / f"import-{args.customers}-{stamp}.json"
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    show(result)
+    console.print(f"Saved {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
