@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
-from conftest import Neo4jServer
 from typer.testing import CliRunner
 
 from cli.main import app
+
+if TYPE_CHECKING:
+    from tests.conftest import Neo4jServer
 
 runner = CliRunner()
 

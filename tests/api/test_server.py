@@ -16,7 +16,7 @@ from graph.settings import Settings
 from server import create_app
 
 if TYPE_CHECKING:
-    from conftest import Neo4jServer
+    from tests.conftest import Neo4jServer
 
 
 @pytest.fixture
