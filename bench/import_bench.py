@@ -56,6 +56,12 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a running process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def graph_counts(uri: str, password: str) -> dict[str, int]:
     with neo4j.GraphDatabase.driver(uri, auth=(USER, password)) as driver:
         nodes, _, _ = driver.execute_query(
@@ -84,10 +90,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         command += ["--seed", str(args.seed), "--batch-size", str(args.batch_size)]
         command += ["--writers", str(args.writers)]
         console.print(f"$ c360 {' '.join(command[3:])}")
+        neo4j_pid = local.pid()
+        assert neo4j_pid is not None
+        neo4j_cpu = cpu_seconds(neo4j_pid)
         started = time.perf_counter()
         process = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
         wall = time.perf_counter() - started
-        child_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        neo4j_cpu = cpu_seconds(neo4j_pid) - neo4j_cpu
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        child_peak_mb = usage.ru_maxrss / 1024
+        python_cpu = usage.ru_utime + usage.ru_stime
         if process.returncode != 0:
             console.print(process.stdout, process.stderr, markup=False)
             raise SystemExit(f"c360 seed failed with status {process.returncode}")
@@ -96,7 +108,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             raise SystemExit(f"no summary line in the output:\n{process.stdout}")
         lines = int(match.group(1).replace(",", ""))
         import_s = float(match.group(2))
-        pid = local.pid()
         return {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": {
@@ -121,7 +132,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "command_seconds": round(wall, 1),
             "lines_per_second_whole_command": round(lines / wall),
             "python_peak_rss_mb": round(child_peak_mb),
-            "neo4j_peak_rss_mb": round(peak_rss_mb(pid)) if pid else None,
+            "neo4j_peak_rss_mb": round(peak_rss_mb(neo4j_pid) or 0),
+            "python_cpu_seconds": round(python_cpu, 1),
+            "neo4j_cpu_seconds": round(neo4j_cpu, 1),
+            "cpu_microseconds_per_line": {
+                "python": round(python_cpu / lines * 1e6, 1),
+                "neo4j": round(neo4j_cpu / lines * 1e6, 1),
+            },
             "graph": graph_counts(status.bolt_uri, local.password()),
         }
     finally:
@@ -145,6 +162,12 @@ def show(result: dict[str, Any]) -> None:
         ("lines/s (whole command)", f"{result['lines_per_second_whole_command']:,}"),
         ("peak RSS, c360 seed (Python)", f"{result['python_peak_rss_mb']:,} MB"),
         ("peak RSS, Neo4j JVM", f"{result['neo4j_peak_rss_mb']:,} MB"),
+        ("CPU, c360 seed (Python)", f"{result['python_cpu_seconds']:.0f} s"),
+        ("CPU, Neo4j", f"{result['neo4j_cpu_seconds']:.0f} s"),
+        (
+            "CPU per line, Python / Neo4j",
+            "{python} / {neo4j} µs".format(**result["cpu_microseconds_per_line"]),
+        ),
     ]
     rows += [(f"graph: {k}", f"{v:,}") for k, v in sorted(result["graph"].items())]
     for row in rows:

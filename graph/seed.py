@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import random
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ SOURCE: Final = "seed"
 _REF_TS: Final = int(REFERENCE_TIME.timestamp())
 _DAY: Final = 86_400
 _FIRST_SIGNUP_DAYS: Final = 6 * 365  # customers signed up over the six years before REF
+_CHUNK: Final = 1000  # customers generated ahead of their interactions, tags and stages
 _TAG_NAMESPACE: Final = uuid.UUID("6f1d3c52-5a8e-4bb4-9a43-0c3600000000")
 
 Record = tuple[str, int, dict[str, Any]]
@@ -220,7 +222,8 @@ def tag_id(name: str) -> str:
 
 
 def _iso(ts: int) -> str:
-    return datetime.fromtimestamp(ts, UTC).isoformat()
+    """ISO 8601 in UTC for a Unix time (twice as fast as datetime.isoformat)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
 
 
 def _tags() -> Iterator[dict[str, Any]]:
@@ -298,8 +301,17 @@ class _Generator:
         yield from _tags()
         for _, line in self.product_lines:
             yield line
+        # Customers come in chunks, each chunk's customer lines ahead of their activity: the
+        # importer then writes customers in big batches instead of a small one before every
+        # batch of interactions (a customer must be written before lines that refer to it).
+        activity: list[dict[str, Any]] = []
         for n in range(1, customers + 1):
-            yield from self.customer(n)
+            lines = self.customer(n)
+            yield next(lines)  # the customer line
+            activity.extend(lines)
+            if n % _CHUNK == 0 or n == customers:
+                yield from activity
+                activity.clear()
             if progress is not None and (n % 100 == 0 or n == customers):
                 progress(n, customers)
 
