@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 
 from graph.settings import Settings
 
@@ -40,13 +40,13 @@ def test_serve_prints_graphiql_and_answers(shop: Any, settings: Settings) -> Non
         deadline = time.monotonic() + 30
         while True:
             try:
-                health = httpx.get(f"http://127.0.0.1:{port}/healthz")
+                health = httpx2.get(f"http://127.0.0.1:{port}/healthz")
                 break
-            except httpx.ConnectError:
+            except httpx2.ConnectError:
                 assert time.monotonic() < deadline, "c360 serve did not come up"
                 time.sleep(0.2)
         assert health.json() == {"status": "ok"}
-        response = httpx.post(
+        response = httpx2.post(
             f"http://127.0.0.1:{port}/graphql", json={"query": '{ customer(id: "c1") { name } }'}
         )
         assert response.json() == {"data": {"customer": {"name": "Alice"}}}
