@@ -62,6 +62,13 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_seconds() -> float:
+    """CPU time all processes on the machine have used (from /proc/stat), summed over cores."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def graph_counts(uri: str, password: str) -> dict[str, int]:
     with neo4j.GraphDatabase.driver(uri, auth=(USER, password)) as driver:
         nodes, _, _ = driver.execute_query(
@@ -93,10 +100,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         neo4j_pid = local.pid()
         assert neo4j_pid is not None
         neo4j_cpu = cpu_seconds(neo4j_pid)
+        busy = machine_busy_seconds()
         started = time.perf_counter()
         process = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
         wall = time.perf_counter() - started
         neo4j_cpu = cpu_seconds(neo4j_pid) - neo4j_cpu
+        busy = machine_busy_seconds() - busy
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         child_peak_mb = usage.ru_maxrss / 1024
         python_cpu = usage.ru_utime + usage.ru_stime
@@ -135,6 +144,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "neo4j_peak_rss_mb": round(peak_rss_mb(neo4j_pid) or 0),
             "python_cpu_seconds": round(python_cpu, 1),
             "neo4j_cpu_seconds": round(neo4j_cpu, 1),
+            # CPU that other processes took meanwhile: a busy machine makes lines/s meaningless
+            "other_processes_cpu_seconds": round(max(busy - python_cpu - neo4j_cpu, 0), 1),
             "cpu_microseconds_per_line": {
                 "python": round(python_cpu / lines * 1e6, 1),
                 "neo4j": round(neo4j_cpu / lines * 1e6, 1),
@@ -164,6 +175,7 @@ def show(result: dict[str, Any]) -> None:
         ("peak RSS, Neo4j JVM", f"{result['neo4j_peak_rss_mb']:,} MB"),
         ("CPU, c360 seed (Python)", f"{result['python_cpu_seconds']:.0f} s"),
         ("CPU, Neo4j", f"{result['neo4j_cpu_seconds']:.0f} s"),
+        ("CPU, other processes meanwhile", f"{result['other_processes_cpu_seconds']:.0f} s"),
         (
             "CPU per line, Python / Neo4j",
             "{python} / {neo4j} µs".format(**result["cpu_microseconds_per_line"]),
