@@ -1,9 +1,11 @@
 """Import benchmark: `c360 seed --customers N` against a throwaway local Neo4j.
 
     .venv/bin/python bench/import_bench.py [--customers 100000] [--heap 4g] [--pagecache 4g]
+    .venv/bin/python bench/import_bench.py --import-file   # the same data through `c360 import`
 
 It starts a fresh Neo4j in a temporary C360_HOME on free ports, runs the real command line
-(`python -m cli seed ...`) against it, and measures:
+(`python -m cli seed ...`, or with `--import-file` writes the same demo data as a JSON Lines
+file first, untimed, and runs `python -m cli import FILE`) against it, and measures:
 
 - lines/s as the command reports it (lines generated, validated and written, divided by the
   import time) and over the whole command (process start, migrate and Faker setup included);
@@ -21,7 +23,6 @@ import json
 import os
 import platform
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -41,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from graph.local_neo4j import USER, LocalNeo4j  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
-SUMMARY = re.compile(r"Seeded ([\d,]+) lines in ([\d.]+) s \(([\d,]+) lines/s\)")
+SUMMARY = re.compile(r"(?:Seeded|Imported) ([\d,]+) lines in ([\d.]+) s \(([\d,]+) lines/s\)")
 console = Console()
 
 
@@ -54,6 +55,28 @@ def peak_rss_mb(pid: int) -> float | None:
     except OSError:
         return None
     return None
+
+
+def write_demo_file(path: Path, customers: int, seed: int) -> None:
+    """The lines `c360 seed` would import, as a JSON Lines file."""
+    import orjson
+
+    from graph.seed import generate
+
+    with path.open("wb") as out:
+        for _, _, line in generate(customers, seed):
+            out.write(orjson.dumps(line) + b"\n")
+
+
+def run_measured(command: list[str], env: dict[str, str]) -> tuple[int, str, str, Any]:
+    """Run a command; return its status, output, errors and its own resource usage."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return process.returncode, out.read().decode(), err.read().decode(), usage
 
 
 def cpu_seconds(pid: int) -> float:
@@ -93,28 +116,37 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "NEO4J_DATABASE": "neo4j",
             "C360_HOME": str(home),
         }
-        command = [sys.executable, "-m", "cli", "seed", "--customers", str(args.customers)]
-        command += ["--seed", str(args.seed), "--batch-size", str(args.batch_size)]
-        command += ["--writers", str(args.writers)]
+        if args.import_file:
+            data = home / "demo.jsonl"
+            with console.status(f"Writing the demo data to {data} ..."):
+                write_demo_file(data, args.customers, args.seed)
+            command = [sys.executable, "-m", "cli", "import", str(data)]
+        else:
+            command = [sys.executable, "-m", "cli", "seed", "--customers", str(args.customers)]
+            command += ["--seed", str(args.seed)]
+        command += ["--batch-size", str(args.batch_size), "--writers", str(args.writers)]
         console.print(f"$ c360 {' '.join(command[3:])}")
         neo4j_pid = local.pid()
         assert neo4j_pid is not None
         neo4j_cpu = cpu_seconds(neo4j_pid)
         busy = machine_busy_seconds()
         started = time.perf_counter()
-        process = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+        status_code, stdout, stderr, usage = run_measured(command, env)
         wall = time.perf_counter() - started
         neo4j_cpu = cpu_seconds(neo4j_pid) - neo4j_cpu
         busy = machine_busy_seconds() - busy
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         child_peak_mb = usage.ru_maxrss / 1024
         python_cpu = usage.ru_utime + usage.ru_stime
-        if process.returncode != 0:
-            console.print(process.stdout, process.stderr, markup=False)
-            raise SystemExit(f"c360 seed failed with status {process.returncode}")
-        match = SUMMARY.search(process.stdout)
+        if status_code != 0:
+            console.print(stdout, stderr, markup=False)
+            raise SystemExit(f"the command failed with status {status_code}")
+        # What the command line needs before doing anything (imports): the import's own
+        # memory is what the peak adds to this.
+        baseline = run_measured([sys.executable, "-m", "cli", "--help"], env)[3]
+        baseline_mb = baseline.ru_maxrss / 1024
+        match = SUMMARY.search(stdout)
         if match is None:
-            raise SystemExit(f"no summary line in the output:\n{process.stdout}")
+            raise SystemExit(f"no summary line in the output:\n{stdout}")
         lines = int(match.group(1).replace(",", ""))
         import_s = float(match.group(2))
         return {
@@ -128,6 +160,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "platform": platform.platform(),
             },
             "settings": {
+                "command": "import" if args.import_file else "seed",
                 "customers": args.customers,
                 "seed": args.seed,
                 "batch_size": args.batch_size,
@@ -141,6 +174,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "command_seconds": round(wall, 1),
             "lines_per_second_whole_command": round(lines / wall),
             "python_peak_rss_mb": round(child_peak_mb),
+            "python_baseline_rss_mb": round(baseline_mb),
             "neo4j_peak_rss_mb": round(peak_rss_mb(neo4j_pid) or 0),
             "python_cpu_seconds": round(python_cpu, 1),
             "neo4j_cpu_seconds": round(neo4j_cpu, 1),
@@ -162,7 +196,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def show(result: dict[str, Any]) -> None:
-    table = Table(title=f"c360 seed --customers {result['settings']['customers']:,}")
+    settings = result["settings"]
+    table = Table(title=f"c360 {settings['command']}: {settings['customers']:,} customers")
     table.add_column("measure")
     table.add_column("value", justify="right")
     rows = [
@@ -171,9 +206,10 @@ def show(result: dict[str, Any]) -> None:
         ("lines/s (import)", f"{result['lines_per_second']:,}"),
         ("whole command", f"{result['command_seconds']:.1f} s"),
         ("lines/s (whole command)", f"{result['lines_per_second_whole_command']:,}"),
-        ("peak RSS, c360 seed (Python)", f"{result['python_peak_rss_mb']:,} MB"),
+        ("peak RSS, c360 (Python)", f"{result['python_peak_rss_mb']:,} MB"),
+        ("peak RSS, `c360 --help` (baseline)", f"{result['python_baseline_rss_mb']:,} MB"),
         ("peak RSS, Neo4j JVM", f"{result['neo4j_peak_rss_mb']:,} MB"),
-        ("CPU, c360 seed (Python)", f"{result['python_cpu_seconds']:.0f} s"),
+        ("CPU, c360 (Python)", f"{result['python_cpu_seconds']:.0f} s"),
         ("CPU, Neo4j", f"{result['neo4j_cpu_seconds']:.0f} s"),
         ("CPU, other processes meanwhile", f"{result['other_processes_cpu_seconds']:.0f} s"),
         (
@@ -196,11 +232,15 @@ def main() -> None:
     parser.add_argument("--heap", default="4g", help="Neo4j JVM heap")
     parser.add_argument("--pagecache", default="4g", help="Neo4j page cache")
     parser.add_argument("--keep", action="store_true", help="leave Neo4j and its folder")
+    parser.add_argument(
+        "--import-file", action="store_true", help="time `c360 import` of the demo data instead"
+    )
     args = parser.parse_args()
     result = run(args)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    out = RESULTS / f"import-{args.customers}-{stamp}.json"
+    kind = "import" if args.import_file else "seed"
+    out = RESULTS / f"{kind}-{args.customers}-{stamp}.json"
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     show(result)
     console.print(f"Saved {out.relative_to(ROOT)}")
