@@ -42,7 +42,6 @@ SOURCE: Final = "seed"
 _REF_TS: Final = int(REFERENCE_TIME.timestamp())
 _DAY: Final = 86_400
 _FIRST_SIGNUP_DAYS: Final = 6 * 365  # customers signed up over the six years before REF
-_CHUNK: Final = 1000  # customers generated ahead of their interactions, tags and stages
 _TAG_NAMESPACE: Final = uuid.UUID("6f1d3c52-5a8e-4bb4-9a43-0c3600000000")
 
 Record = tuple[str, int, dict[str, Any]]
@@ -213,6 +212,22 @@ class _Product:
     price: float
 
 
+@dataclass(frozen=True)
+class _Profile:
+    """Who a customer is: drawn from the customer's own random stream, so it can be drawn
+    again (identically) when their activity is generated, without keeping it in memory."""
+
+    n: int
+    id: str
+    gender: str
+    birth: date
+    city: str
+    region: str
+    channel: str
+    signed_up: int  # Unix time
+    enterprise: bool
+
+
 # -- generation -----------------------------------------------------------------------------
 
 
@@ -268,7 +283,8 @@ def _products(rng: random.Random) -> list[tuple[_Product, dict[str, Any]]]:
 
 class _Generator:
     def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)
+        self.seed = seed
+        self.rng = random.Random(f"c360-seed:{seed}:products")  # then one stream per customer
         self.fake = Faker("zh_CN")
         self.fake.seed_instance(seed)
         person = self.fake.provider("faker.providers.person")
@@ -301,65 +317,61 @@ class _Generator:
         yield from _tags()
         for _, line in self.product_lines:
             yield line
-        # Customers come in chunks, each chunk's customer lines ahead of their activity: the
-        # importer then writes customers in big batches instead of a small one before every
-        # batch of interactions (a customer must be written before lines that refer to it).
-        activity: list[dict[str, Any]] = []
+        # Every customer first, then everyone's activity: the importer writes customers in
+        # full batches and no batch of interactions waits for a customer batch before it.
+        # Each profile is drawn twice from the customer's own stream rather than kept.
         for n in range(1, customers + 1):
-            lines = self.customer(n)
-            yield next(lines)  # the customer line
-            activity.extend(lines)
-            if n % _CHUNK == 0 or n == customers:
-                yield from activity
-                activity.clear()
+            yield self.customer(self.profile(n))
+        for n in range(1, customers + 1):
+            yield from self.activity_lines(self.profile(n))
             if progress is not None and (n % 100 == 0 or n == customers):
                 progress(n, customers)
 
-    def customer(self, n: int) -> Iterator[dict[str, Any]]:
-        rng = self.rng
-        customer_id = f"C{n:07d}"
+    def profile(self, n: int) -> _Profile:
+        """Start customer n's own random stream and draw who they are from it."""
+        rng = self.rng = random.Random(f"c360-seed:{self.seed}:{n}")
         gender = "F" if rng.random() < 0.51 else "M"
         if rng.random() < 0.02:
             gender = "U"
-        first_names = self.first_names["M" if gender == "U" else gender]
-        name = self.choose(self.last_names, self.last_weights) + rng.choice(first_names)
         age = min(18 + int(rng.gammavariate(3.0, 6.0)), 80)
-        birth = REFERENCE_TIME.date() - timedelta(days=age * 365 + rng.randrange(365))
         city, region = self.choose(self.cities, self.city_weights)
-        channel = self.choose(self.channels, self.channel_weights)
-        # Sign-ups grow over the years: recent ones are more frequent.
-        signed_up = _REF_TS - int(_FIRST_SIGNUP_DAYS * _DAY * rng.random() ** 1.6) - _DAY
-        enterprise = rng.random() < 0.08
-        yield {
+        return _Profile(
+            n=n,
+            id=f"C{n:07d}",
+            gender=gender,
+            birth=REFERENCE_TIME.date() - timedelta(days=age * 365 + rng.randrange(365)),
+            city=city,
+            region=region,
+            channel=self.choose(self.channels, self.channel_weights),
+            # Sign-ups grow over the years: recent ones are more frequent.
+            signed_up=_REF_TS - int(_FIRST_SIGNUP_DAYS * _DAY * rng.random() ** 1.6) - _DAY,
+            enterprise=rng.random() < 0.08,
+        )
+
+    def customer(self, p: _Profile) -> dict[str, Any]:
+        first_names = self.first_names["M" if p.gender == "U" else p.gender]
+        name = self.choose(self.last_names, self.last_weights) + self.rng.choice(first_names)
+        return {
             "kind": "customer",
-            "id": customer_id,
+            "id": p.id,
             "name": name,
             "email": self.email(),
             "phone": self.phone(),
-            "gender": gender,
-            "birthDate": birth.isoformat(),
-            "city": city,
-            "region": region,
-            "source": channel,
-            "createdAt": _iso(signed_up),
+            "gender": p.gender,
+            "birthDate": p.birth.isoformat(),
+            "city": p.city,
+            "region": p.region,
+            "source": p.channel,
+            "createdAt": _iso(p.signed_up),
         }
-        activity = self.activity(n, customer_id, signed_up, enterprise)
-        interactions, purchases, spent, last_seen, favourite = activity
-        yield from interactions
-        yield from self.assignments(
-            customer_id,
-            birth,
-            gender,
-            region,
-            channel,
-            enterprise,
-            signed_up,
-            purchases,
-            spent,
-            last_seen,
-            favourite,
+
+    def activity_lines(self, p: _Profile) -> Iterator[dict[str, Any]]:
+        interactions, purchases, spent, last_seen, favourite = self.activity(
+            p.id, p.signed_up, p.enterprise
         )
-        yield from self.stages(customer_id, signed_up, purchases, last_seen)
+        yield from interactions
+        yield from self.assignments(p, purchases, spent, last_seen, favourite)
+        yield from self.stages(p.id, p.signed_up, purchases, last_seen)
 
     def email(self) -> str:
         rng = self.rng
@@ -379,7 +391,7 @@ class _Generator:
         return digits
 
     def activity(
-        self, n: int, customer_id: str, signed_up: int, enterprise: bool
+        self, customer_id: str, signed_up: int, enterprise: bool
     ) -> tuple[list[dict[str, Any]], list[int], float, int, str | None]:
         """The customer's interactions, purchase times, spending, last contact, favourite."""
         rng = self.rng
@@ -460,18 +472,15 @@ class _Generator:
 
     def assignments(
         self,
-        customer_id: str,
-        birth: date,
-        gender: str,
-        region: str,
-        channel: str,
-        enterprise: bool,
-        signed_up: int,
+        p: _Profile,
         purchases: list[int],
         spent: float,
         last_seen: int,
         favourite: str | None,
     ) -> Iterator[dict[str, Any]]:
+        """Tags that follow from the customer's data, as a rule engine would give them."""
+        customer_id, birth, gender, region = p.id, p.birth, p.gender, p.region
+        channel, enterprise, signed_up = p.channel, p.enterprise, p.signed_up
         ref_date = REFERENCE_TIME.date()
         age = (
             ref_date.year - birth.year - ((ref_date.month, ref_date.day) < (birth.month, birth.day))
