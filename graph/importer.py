@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Final, Protocol
 
 import orjson
-from neo4j.exceptions import ClientError
+from neo4j.exceptions import ClientError, Neo4jError
 
 from graph.db import Graph
 from graph.errors import BadUserInput, C360Error
@@ -265,16 +265,24 @@ class Importer:
                 await self._put(self._ready.pop())
 
     async def _put(self, item: _Batch | None) -> None:
-        """Queue for the writers; if a writer died (Neo4j went away), raise its error."""
+        """Queue for the writers; if a writer failed (say Neo4j went away), raise its error."""
         put = asyncio.ensure_future(self._queue.put(item))
-        await asyncio.wait({put, *self._writers}, return_when=asyncio.FIRST_COMPLETED)
+        try:
+            while not put.done():
+                running = [w for w in self._writers if not w.done()]
+                if not running:  # every writer took its stop signal, or failed
+                    self._raise_writer_error()
+                    raise C360Error("the import stopped: no writer is left to take the rows")
+                await asyncio.wait({put, *running}, return_when=asyncio.FIRST_COMPLETED)
+                self._raise_writer_error()
+        finally:
+            if not put.done():
+                put.cancel()
+
+    def _raise_writer_error(self) -> None:
         for writer in self._writers:
             if writer.done() and not writer.cancelled() and writer.exception() is not None:
-                put.cancel()
-                writer.result()  # raises
-        if not put.done():
-            put.cancel()
-            raise RuntimeError("the import writers stopped early")
+                writer.result()  # raises the writer's error
 
     # -- writing --------------------------------------------------------------------------
 
@@ -314,6 +322,10 @@ class Importer:
                     row["i"] = i
                 await self._write(piece)
             return
+        except Neo4jError as e:  # transient errors the driver gave up retrying, server errors
+            raise C360Error(
+                f"Neo4j failed to write a batch of {batch.op} lines: {e.message or e}"
+            ) from e
         self._account(batch, refused)
 
     def _account(self, batch: _Batch, refused: list[dict[str, Any]]) -> None:

@@ -5,22 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from test_import import dump
+from test_import import dump, wipe
 
 from graph.db import Graph
 from graph.seed import CITIES, REFERENCE_TIME, TAXONOMY, generate, seed_graph, tag_id
-
-
-async def wipe(graph: Graph) -> None:
-    """Empty the database but for the lifecycle stages (as the `graph` fixture does)."""
-    async with graph.driver.session(database=graph.database) as session:
-        result = await session.run(
-            "MATCH (n) WHERE NOT n:LifecycleStage CALL (n) { DETACH DELETE n } IN TRANSACTIONS"
-        )
-        await result.consume()
-    await graph.run_text(
-        "tests/wipe_history", "MATCH (:LifecycleStage)-[r]-() DELETE r", write=True
-    )
 
 
 def test_generation_is_deterministic() -> None:
