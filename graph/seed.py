@@ -18,6 +18,11 @@ The picture it draws (zh_CN names and places from Faker):
 - interactions with a Pareto-like skew (a few customers do most of the buying; about 15 per
   customer on average, mostly views), purchases costing price × quantity;
 - 2-4 lifecycle moves per buying customer, ending in the stage their activity implies.
+
+Order: the taxonomy, the products, every customer, then each customer's interactions, tags
+and stage moves. Customer n's values come from a random stream of its own (seeded with the
+seed and n), drawn once for the customer line and again for the activity, so nothing is kept
+in memory and the importer writes customers in full batches before anything refers to them.
 """
 
 from __future__ import annotations
