@@ -83,19 +83,22 @@ async def session_graph(settings: Settings) -> AsyncIterator[Graph]:
         await graph.close()
 
 
-@pytest.fixture
-async def graph(session_graph: Graph) -> Graph:
-    """The test database, emptied of everything but the lifecycle stages."""
+async def wipe(graph: Graph) -> None:
+    """Empty the database but for the lifecycle stages."""
     # CALL { } IN TRANSACTIONS needs an auto-commit transaction (run_text's managed one fails
     # as soon as there is something to delete).
-    async with session_graph.driver.session(database=session_graph.database) as session:
+    async with graph.driver.session(database=graph.database) as session:
         result = await session.run(
             "MATCH (n) WHERE NOT n:LifecycleStage CALL (n) { DETACH DELETE n } IN TRANSACTIONS"
         )
         await result.consume()
-    await session_graph.run_text(
-        "tests/wipe_history",
-        "MATCH (:LifecycleStage)-[r]-() DELETE r",
-        write=True,
+    await graph.run_text(
+        "tests/wipe_history", "MATCH (:LifecycleStage)-[r]-() DELETE r", write=True
     )
+
+
+@pytest.fixture
+async def graph(session_graph: Graph) -> Graph:
+    """The test database, emptied of everything but the lifecycle stages."""
+    await wipe(session_graph)
     return session_graph

@@ -13,6 +13,7 @@ import pytest
 
 from graph.db import Graph
 from graph.importer import MAX_REASONS, ImportReport, import_files, import_records
+from tests.conftest import wipe
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
@@ -51,18 +52,6 @@ async def dump(graph: Graph, ignore: frozenset[str] = frozenset()) -> dict[str, 
         "nodes": sorted((sorted(n["labels"]), key[n["eid"]], props(n["props"])) for n in nodes),
         "rels": sorted((key[r["a"]], r["type"], props(r["props"]), key[r["b"]]) for r in rels),
     }
-
-
-async def wipe(graph: Graph) -> None:
-    """Empty the database but for the lifecycle stages (as the `graph` fixture does)."""
-    async with graph.driver.session(database=graph.database) as session:
-        result = await session.run(
-            "MATCH (n) WHERE NOT n:LifecycleStage CALL (n) { DETACH DELETE n } IN TRANSACTIONS"
-        )
-        await result.consume()
-    await graph.run_text(
-        "tests/wipe_history", "MATCH (:LifecycleStage)-[r]-() DELETE r", write=True
-    )
 
 
 async def one(graph: Graph, text: str, **params: Any) -> Any:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from test_import import dump, wipe
-
 from graph.db import Graph
 from graph.seed import CITIES, REFERENCE_TIME, TAXONOMY, generate, seed_graph, tag_id
+from tests.conftest import wipe
+from tests.test_import import dump
 
 
 def test_generation_is_deterministic() -> None:
