@@ -41,14 +41,18 @@ def _found(row: Record | None, customer_id: str) -> Record:
     return row
 
 
-async def assign_tags(graph: Graph, customer_id: str, names: list[str]) -> Record:
-    """Give the customer these tags (by normalised name) as MANUAL; already held: unchanged."""
-    row = _found(
-        await graph.write_one("api/assign_tags", customerId=customer_id, names=names),
-        customer_id,
-    )
+async def _change_tags(graph: Graph, query: str, customer_id: str, names: list[str]) -> Record:
+    """Run a tag-changing statement; NotFound for the customer, BAD_USER_INPUT for unknown tags
+    (the statement checks both before it writes)."""
+    row = _found(await graph.write_one(query, customerId=customer_id, names=names), customer_id)
     if row["unknown"]:
         raise BadUserInput("tags", f"unknown tag {_names(row['unknown'])}")
+    return row
+
+
+async def assign_tags(graph: Graph, customer_id: str, names: list[str]) -> Record:
+    """Give the customer these tags (by normalised name) as MANUAL; already held: unchanged."""
+    row = await _change_tags(graph, "api/assign_tags", customer_id, names)
     if row["deprecated"]:
         raise BadUserInput(
             "tags", f"tag {_names(row['deprecated'])} is deprecated and cannot be assigned"
@@ -59,13 +63,9 @@ async def assign_tags(graph: Graph, customer_id: str, names: list[str]) -> Recor
 
 async def remove_tags(graph: Graph, customer_id: str, names: list[str]) -> Record:
     """Take these tags from the customer; a tag it does not hold is ignored."""
-    row = _found(
-        await graph.write_one("api/remove_tags", customerId=customer_id, names=names),
-        customer_id,
-    )
-    if row["unknown"]:
-        raise BadUserInput("tags", f"unknown tag {_names(row['unknown'])}")
-    customer: Record = row["customer"]
+    customer: Record = (await _change_tags(graph, "api/remove_tags", customer_id, names))[
+        "customer"
+    ]
     return customer
 
 
