@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import data, neo4j_cmd, serve
+from cli import data, neo4j_cmd, segment, serve
 from cli.output import console, run, user_errors
 from graph.db import graph_session
 from graph.migrate import migrate as run_migrate
@@ -19,6 +19,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(neo4j_cmd.app, name="neo4j")
+app.add_typer(segment.app, name="segment")
 data.register(app)
 serve.register(app)
 

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from neo4j import Query
+from neo4j.exceptions import ConstraintError
 
 from graph.db import Graph, Record
 from graph.errors import BadUserInput, NotFound
@@ -130,15 +131,19 @@ async def evaluate_many(graph: Graph, asks: list[Evaluation]) -> list[Result | B
 
 async def save(graph: Graph, name: str, definition: Definition) -> Record:
     """A new segment; BadUserInput when the name is taken."""
-    row = await graph.write_one(
-        "segments/save",
-        id=f"seg-{uuid.uuid4().hex[:12]}",
-        segmentName=name,
-        definition=definition_text(definition),
-    )
+    taken = BadUserInput("name", f"a segment named {name!r} already exists")
+    try:
+        row = await graph.write_one(
+            "segments/save",
+            id=f"seg-{uuid.uuid4().hex[:12]}",
+            segmentName=name,
+            definition=definition_text(definition),
+        )
+    except ConstraintError:  # another save of the same name committed between check and create
+        raise taken from None
     assert row is not None
     if row["duplicate"]:
-        raise BadUserInput("name", f"a segment named {name!r} already exists")
+        raise taken
     segment: Record = row["segment"]
     return segment
 

@@ -12,7 +12,7 @@ async def test_migrate_is_idempotent_and_creates_the_model(graph: Graph) -> None
     keys = {(c["labelsOrTypes"][0], c["properties"][0]) for c in constraints}
     for label in ("Customer", "Tag", "Interaction", "Product", "LifecycleStage", "Segment"):
         assert (label, "id") in keys
-    assert ("Tag", "name") in keys
+    assert ("Tag", "name") in keys and ("Segment", "name") in keys
     assert len(constraints) == len(keys)
     stages = await graph.run_text(
         "t", "MATCH (s:LifecycleStage) RETURN s.name AS name, s.order AS o ORDER BY o"

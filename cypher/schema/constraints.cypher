@@ -8,3 +8,5 @@ CREATE CONSTRAINT product_id IF NOT EXISTS FOR (n:Product) REQUIRE n.id IS UNIQU
 CREATE CONSTRAINT lifecycle_stage_id IF NOT EXISTS FOR (n:LifecycleStage) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT lifecycle_stage_name IF NOT EXISTS FOR (n:LifecycleStage) REQUIRE n.name IS UNIQUE;
 CREATE CONSTRAINT segment_id IF NOT EXISTS FOR (n:Segment) REQUIRE n.id IS UNIQUE;
+// Segment names are what users look segments up by; two saves racing must not both win.
+CREATE CONSTRAINT segment_name IF NOT EXISTS FOR (n:Segment) REQUIRE n.name IS UNIQUE;

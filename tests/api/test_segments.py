@@ -3,6 +3,7 @@ errors, and round trips that do not grow with the number of segments or members.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -131,6 +132,14 @@ async def test_failed_saves_write_nothing(api: Api, shop: Graph) -> None:
         error = await api.error(SAVE, name=name, d=definition)
         assert (error["message"], error["extensions"]["code"]) == (message, "BAD_USER_INPUT")
     assert await snapshot(shop) == before
+
+
+async def test_saves_racing_for_one_name_let_exactly_one_win(api: Api, shop: Graph) -> None:
+    results = await asyncio.gather(*(api.execute(SAVE, name="Race", d={}) for _ in range(4)))
+    failed = [r.errors[0].formatted for r in results if r.errors]
+    assert len(failed) == 3
+    assert {e["message"] for e in failed} == {"name: a segment named 'Race' already exists"}
+    assert [s["name"] for s in (await api(LIST))["segments"]] == ["Race"]
 
 
 async def test_a_saved_segment_whose_tag_was_removed_reports_it(api: Api, shop: Graph) -> None:

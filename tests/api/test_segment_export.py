@@ -1,0 +1,77 @@
+"""`c360 segment export` as a user runs it: a saved segment of the shop (tests/api/conftest.py)
+written as CSV and JSON Lines, evaluated at --as-of, and the error paths."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from graph import api_segments
+from graph.db import Graph
+from graph.segment import parse_definition
+from graph.segment_export import COLUMNS
+from graph.settings import Settings
+
+runner = CliRunner()
+
+
+@pytest.fixture
+async def vip_segment(shop: Graph, settings: Settings) -> str:
+    """A saved segment: VIP customers (c1 and its Gold tag count, c2) who bought something."""
+    definition = parse_definition({"anyTags": ["VIP"], "minPurchaseCount": 1})
+    segment = await api_segments.save(shop, "VIP buyers", definition)
+    return str(segment["id"])
+
+
+def test_csv_export_has_the_model_columns_and_every_member(vip_segment: str) -> None:
+    result = runner.invoke(app, ["segment", "export", vip_segment, "--as-of", "2025-03-10"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [row["id"] for row in rows] == ["c1", "c2"]
+    assert list(rows[0]) == list(COLUMNS)
+    alice = rows[0]
+    assert alice["name"] == "Alice" and alice["email"] == "alice@example.com"
+    assert alice["birthDate"] == "1990-04-01"
+    assert rows[1]["email"] == ""  # Bob has none: an empty cell, not "None"
+    assert f"Exported 2 customers of segment {vip_segment}" in result.stderr
+
+
+def test_jsonl_export_to_a_file_evaluated_at_as_of(vip_segment: str, tmp_path: Path) -> None:
+    target = tmp_path / "vip.jsonl"
+    # On 2025-01-10 only c1 had bought (c2's first purchase is on 01-15).
+    args = ["segment", "export", vip_segment, "--format", "jsonl", "--as-of",
+            "2025-01-10T00:00:00Z", "-o", str(target)]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    lines = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert [line["id"] for line in lines] == ["c1"]
+    assert set(lines[0]) == set(COLUMNS)
+    assert lines[0]["city"] == "Shanghai" and lines[0]["gender"] == "F"
+    assert list(tmp_path.iterdir()) == [target]  # no partial file left behind
+
+
+def test_unknown_segment_fails_in_one_line_and_leaves_no_file(
+    shop: Graph, settings: Settings, tmp_path: Path
+) -> None:
+    target = tmp_path / "out.csv"
+    result = runner.invoke(app, ["segment", "export", "seg-nope", "-o", str(target)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "segment not found: 'seg-nope'" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_as_of_and_format_are_named(vip_segment: str) -> None:
+    result = runner.invoke(app, ["segment", "export", vip_segment, "--as-of", "yesterday"])
+    assert result.exit_code == 1
+    assert "--as-of: 'yesterday' is not an ISO 8601 time" in result.stderr
+    result = runner.invoke(app, ["segment", "export", vip_segment, "--format", "xml"])
+    assert result.exit_code == 2
+    assert "xml" in result.stderr and "Traceback" not in result.output
