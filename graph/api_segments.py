@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from graph.segment import (
     compile_segment,
     parse_definition,
     product_ids,
+    rename_tags,
     tag_names,
 )
 
@@ -44,42 +45,60 @@ def load_definition(text: str, path: str = "definition") -> Definition:
     return parse_definition(raw, path)
 
 
-def unknown_error(
-    definition: Definition, unknown_tags: set[str], unknown_products: set[str]
-) -> BadUserInput | None:
-    """The error for the first unknown tag (or else product) the definition uses, if any."""
-    for name, path in tag_names(definition).items():
-        if name in unknown_tags:
-            return BadUserInput(path, f"unknown tag {name!r}")
-    for product_id, path in product_ids(definition).items():
-        if product_id in unknown_products:
-            return BadUserInput(path, f"unknown product {product_id!r}")
-    return None
+@dataclass(frozen=True)
+class Names:
+    """What the graph knows of the tag names and product ids some definitions use."""
+
+    unknown_tags: frozenset[str] = frozenset()
+    unknown_products: frozenset[str] = frozenset()
+    aliases: dict[str, str] = field(default_factory=dict)  # alias -> the tag's name
+
+    def error(self, definition: Definition) -> BadUserInput | None:
+        """The error for the first unknown tag (or else product) the definition uses."""
+        for name, path in tag_names(definition).items():
+            if name in self.unknown_tags:
+                return BadUserInput(path, f"unknown tag {name!r}")
+        for product_id, path in product_ids(definition).items():
+            if product_id in self.unknown_products:
+                return BadUserInput(path, f"unknown product {product_id!r}")
+        return None
+
+    def resolve(self, definition: Definition) -> Definition:
+        """Aliases replaced by the names of the tags they mean (what the compiler matches)."""
+        return rename_tags(definition, self.aliases) if self.aliases else definition
 
 
-async def unknown_names(graph: Graph, definitions: list[Definition]) -> tuple[set[str], set[str]]:
-    """(tag names, product ids) used by the definitions that exist nowhere; one round trip,
-    none when the definitions use neither."""
+async def known_names(graph: Graph, definitions: list[Definition]) -> Names:
+    """Unknown tags and products and tag aliases of the definitions: one round trip, none
+    when the definitions use neither tags nor products."""
     tags = sorted({name for d in definitions for name in tag_names(d)})
     products = sorted({pid for d in definitions for pid in product_ids(d)})
     if not tags and not products:
-        return set(), set()
+        return Names()
     row = await graph.read_one("segments/unknown_names", tags=tags, products=products)
     assert row is not None
-    return set(row["unknownTags"]), set(row["unknownProducts"])
+    return Names(
+        frozenset(row["unknownTags"]),
+        frozenset(row["unknownProducts"]),
+        {alias: names[0] for alias, names in row["aliases"] if names},
+    )
 
 
-async def check(graph: Graph, definition: Definition) -> None:
-    """BadUserInput naming the first unknown tag (or product) of the definition."""
-    error = unknown_error(definition, *await unknown_names(graph, [definition]))
+async def check(graph: Graph, definition: Definition) -> Definition:
+    """The definition with aliases resolved; BadUserInput naming its first unknown tag (or
+    product)."""
+    names = await known_names(graph, [definition])
+    error = names.error(definition)
     if error is not None:
         raise error
+    return names.resolve(definition)
 
 
 @dataclass(frozen=True)
 class Evaluation:
     """One question about a definition (canonical JSON text) at `as_of`: its count
-    (`limit` None) or a page of members by id after `after`. `checked`: names known good."""
+    (`limit` None) or a page of members by id after `after`. `checked`: names known good
+    and aliases already resolved."""
 
     definition: str
     as_of: datetime
@@ -106,12 +125,16 @@ async def evaluate_many(graph: Graph, asks: list[Evaluation]) -> list[Result | B
         except BadUserInput as e:
             answers[i] = e
     unchecked = [d for i, d in definitions.items() if not asks[i].checked]
-    unknown = await unknown_names(graph, unchecked)
+    names = await known_names(graph, unchecked)
     for i, definition in list(definitions.items()):
-        error = None if asks[i].checked else unknown_error(definition, *unknown)
+        if asks[i].checked:  # already checked and resolved (segmentPreview)
+            continue
+        error = names.error(definition)
         if error is not None:
             answers[i] = error
             del definitions[i]
+        else:
+            definitions[i] = names.resolve(definition)
     if definitions:
         several = len(definitions) > 1
         branches: list[str] = []
@@ -168,7 +191,7 @@ async def export(
     graph: Graph, definition: Definition, as_of: datetime, batch: int = 1000
 ) -> AsyncIterator[Record]:
     """Every member's properties by id, streamed from one auto-commit query (any size)."""
-    await check(graph, definition)
+    definition = await check(graph, definition)
     segment = compile_segment(definition, as_of)
     async with graph.driver.session(database=graph.database, fetch_size=batch) as session:
         query = Query(segment.export_query, metadata={"app": "c360", "query": "segments/export"})

@@ -33,6 +33,10 @@ async def tags(info: Info, customer_id: str) -> list[Record]:
     return await info.context.loaders.customer_tags.load(customer_id)
 
 
+async def tag_assignments(info: Info, customer_id: str) -> list[Record]:
+    return await info.context.loaders.customer_tag_assignments.load(customer_id)
+
+
 async def stage(info: Info, customer_id: str) -> str | None:
     return await info.context.loaders.customer_stage.load(customer_id)
 

@@ -106,6 +106,30 @@ async def create_tag(
     return tag
 
 
+async def rename_tag(info: Info, name: str, new_name: str) -> Record:
+    tag = await api_tags.rename(
+        info.context.graph, normalize_name(name, "name"), normalize_name(new_name, "newName")
+    )
+    info.context.loaders.clear_all()
+    return tag
+
+
+async def merge_tags(info: Info, sources: list[str], into: str) -> Record:
+    tag = await api_tags.merge(
+        info.context.graph,
+        [normalize_name(name, f"sources[{i}]") for i, name in enumerate(sources)],
+        normalize_name(into, "into"),
+    )
+    info.context.loaders.clear_all()
+    return tag
+
+
+async def deprecate_tag(info: Info, name: str) -> Record:
+    tag = await api_tags.deprecate(info.context.graph, normalize_name(name, "name"))
+    info.context.loaders.clear_all()
+    return tag
+
+
 async def set_stage(info: Info, customer_id: str, stage: LifecycleStageName) -> Record:
     customer = await api_customers.set_stage(
         info.context.graph, _customer_id(customer_id), stage.value

@@ -37,8 +37,7 @@ class Preview:
 
 async def preview(info: Info, raw: dict[str, Any], as_of: datetime | None) -> Preview:
     """Validate and check the definition (unknown tags are an error) before any field runs."""
-    definition = parse_definition(raw)
-    await api_segments.check(info.context.graph, definition)
+    definition = await api_segments.check(info.context.graph, parse_definition(raw))
     moment = as_of or info.context.now
     segment = compile_segment(definition, moment)
     return Preview(

@@ -29,6 +29,10 @@ async def children(info: Info, tag_id: str) -> list[Record]:
     return await info.context.loaders.tag_children.load(tag_id)
 
 
+async def aliases(info: Info, tag_id: str) -> list[str]:
+    return await info.context.loaders.tag_aliases.load(tag_id)
+
+
 async def customer_count(info: Info, tag_id: str) -> int:
     """Customers holding the tag directly."""
     return await info.context.loaders.tag_customer_count.load(tag_id)

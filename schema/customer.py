@@ -18,7 +18,7 @@ from schema.interaction import Interaction
 from schema.pagination import Connection
 from schema.product import Product
 from schema.scalars import as_date, as_datetime
-from schema.tag import Tag
+from schema.tag import Tag, TagAssignment
 
 
 @strawberry.type(description="A customer and everything the graph knows about them.")
@@ -54,6 +54,11 @@ class Customer:
     @field(description="Tags assigned directly, ordered by name.")
     async def tags(self, info: Info) -> list[Tag]:
         return [Tag.from_record(record) for record in await customers.tags(info, self.id)]
+
+    @field(description="Tags held directly with their provenance, ordered by tag name.")
+    async def tag_assignments(self, info: Info) -> list[TagAssignment]:
+        records = await customers.tag_assignments(info, self.id)
+        return [TagAssignment.from_record(record) for record in records]
 
     @field(description="The current lifecycle stage.")
     async def stage(self, info: Info) -> LifecycleStageName | None:

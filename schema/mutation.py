@@ -50,6 +50,29 @@ class Mutation:
         return Tag.from_record(record)
 
     @mutation(
+        description="Rename a tag (by name or alias); the old name becomes an alias, so "
+        "definitions, scripts and files using it keep working. A name taken by another tag "
+        "or alias is BAD_USER_INPUT."
+    )
+    async def rename_tag(self, info: Info, name: str, new_name: str) -> Tag:
+        return Tag.from_record(await mutations.rename_tag(info, name, new_name))
+
+    @mutation(
+        description="Every assignment and child of the sources moves to `into` (one "
+        "assignment per customer, provenance kept), the sources disappear and their names "
+        "become aliases of `into`. A source above `into` is BAD_USER_INPUT."
+    )
+    async def merge_tags(self, info: Info, sources: list[str], into: str) -> Tag:
+        return Tag.from_record(await mutations.merge_tags(info, sources, into))
+
+    @mutation(
+        description="Deprecate a tag: left out of tags() unless includeDeprecated, no longer "
+        "assignable (BAD_USER_INPUT); holders keep it and segment definitions still use it."
+    )
+    async def deprecate_tag(self, info: Info, name: str) -> Tag:
+        return Tag.from_record(await mutations.deprecate_tag(info, name))
+
+    @mutation(
         description="Save a definition under a new name (names are unique: a taken name is "
         "BAD_USER_INPUT); checked like segmentPreview, stored as JSON text."
     )

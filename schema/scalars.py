@@ -65,3 +65,10 @@ def as_date(value: object) -> date | None:
     if isinstance(value, neo4j.time.Date):
         return value.to_native()
     raise TypeError(f"expected a Date, got {value!r}")
+
+
+def must(value: datetime | None) -> datetime:
+    """A DateTime the query guarantees (e.g. by coalesce)."""
+    if value is None:
+        raise TypeError("expected a DateTime, got null")
+    return value

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from graph.db import Record
+from graph.model import TagSource
 from resolvers import tags
 from schema.args import given
 from schema.context import Info
 from schema.fields import field
 from schema.pagination import Connection
+from schema.scalars import as_datetime, must
 
 if TYPE_CHECKING:
     from schema.customer import Customer
@@ -44,6 +47,10 @@ class Tag:
     async def children(self, info: Info) -> list[Tag]:
         return [Tag.from_record(record) for record in await tags.children(info, self.id)]
 
+    @field(description="Old names that still resolve to this tag (after renameTag or mergeTags).")
+    async def aliases(self, info: Info) -> list[str]:
+        return await tags.aliases(info, self.id)
+
     @field(description="Customers holding this tag directly.")
     async def customer_count(self, info: Info) -> int:
         return await tags.customer_count(info, self.id)
@@ -56,3 +63,23 @@ class Tag:
 
         page = await tags.customers(info, self.id, first, given(after))
         return Connection.of(page, Customer.from_record)
+
+
+@strawberry.type(description="A tag a customer holds directly, with where it came from.")
+class TagAssignment:
+    tag: Tag
+    source: TagSource
+    assigned_at: datetime
+    rule_id: strawberry.ID | None = strawberry.field(
+        description="The tag rule that assigned it (source RULE)."
+    )
+
+    @classmethod
+    def from_record(cls, record: Record) -> TagAssignment:
+        rule_id = record.get("ruleId")
+        return cls(
+            tag=Tag.from_record(record["tag"]),
+            source=TagSource(record["source"]),
+            assigned_at=must(as_datetime(record["assignedAt"])),
+            rule_id=None if rule_id is None else strawberry.ID(rule_id),
+        )

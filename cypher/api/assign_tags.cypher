@@ -1,13 +1,16 @@
-// Mutation.assignTags: give the customer the tags named $names (MANUAL, idempotent).
+// Mutation.assignTags: give the customer the tags named $names (MANUAL, idempotent). A name
+// may be an alias (renameTag, mergeTags): it means the tag it now belongs to.
 // Checks before writing: when the customer is missing, or any name is unknown or deprecated,
 // nothing is written and the problem is returned for the caller to report.
 OPTIONAL MATCH (c:Customer {id: $customerId})
 CALL () {
   UNWIND $names AS name
-  OPTIONAL MATCH (t:Tag {name: name})
+  OPTIONAL MATCH (own:Tag {name: name})
+  OPTIONAL MATCH (:TagAlias {name: name})-[:ALIAS_OF]->(aliased:Tag)
+  WITH name, coalesce(own, aliased) AS t
   RETURN collect(CASE WHEN t IS NULL THEN name END) AS unknown,
          collect(CASE WHEN t.status = 'DEPRECATED' THEN name END) AS deprecated,
-         collect(t) AS tags
+         collect(DISTINCT t) AS tags
 }
 CALL (c, unknown, deprecated, tags) {
   WITH * WHERE c IS NOT NULL AND unknown = [] AND deprecated = []

@@ -1,10 +1,16 @@
-// Mutation.createTag: a new ACTIVE tag, below $parent when given. Checks before writing:
-// a taken name or a missing parent writes nothing and is returned for the caller to report.
+// Mutation.createTag: a new ACTIVE tag, below $parent (a name or an alias) when given.
+// Checks before writing: a name taken by a tag or an alias, or a missing parent, writes
+// nothing and is returned for the caller to report.
 OPTIONAL MATCH (existing:Tag {name: $tagName})
-OPTIONAL MATCH (parent:Tag {name: $parent})
-WITH existing, parent, $parent IS NOT NULL AND parent IS NULL AS parentMissing
-OPTIONAL CALL (existing, parent, parentMissing) {
-  WITH * WHERE existing IS NULL AND NOT parentMissing
+OPTIONAL MATCH (:TagAlias {name: $tagName})-[:ALIAS_OF]->(aliasOf:Tag)
+CALL () {
+  OPTIONAL MATCH (own:Tag {name: $parent})
+  OPTIONAL MATCH (:TagAlias {name: $parent})-[:ALIAS_OF]->(aliased:Tag)
+  RETURN coalesce(own, aliased) AS parent
+}
+WITH existing, aliasOf, parent, $parent IS NOT NULL AND parent IS NULL AS parentMissing
+OPTIONAL CALL (existing, aliasOf, parent, parentMissing) {
+  WITH * WHERE existing IS NULL AND aliasOf IS NULL AND NOT parentMissing
   MERGE (t:Tag {name: $tagName})
   ON CREATE SET t.id = randomUUID(), t.status = 'ACTIVE', t.createdAt = datetime(),
                 t.category = $category, t.description = $description
@@ -13,4 +19,4 @@ OPTIONAL CALL (existing, parent, parentMissing) {
   )
   RETURN t
 }
-RETURN t {.*} AS tag, existing IS NOT NULL AS duplicate, parentMissing
+RETURN t {.*} AS tag, existing IS NOT NULL AS duplicate, aliasOf.name AS aliasOf, parentMissing

@@ -1,15 +1,18 @@
-// Mutation.removeTags: take the tags named $names from the customer, whatever their source.
-// Checks before writing: a missing customer or an unknown name writes nothing.
+// Mutation.removeTags: take the tags named $names (or their aliases) from the customer,
+// whatever their source. Checks before writing: a missing customer or an unknown name writes
+// nothing.
 OPTIONAL MATCH (c:Customer {id: $customerId})
 CALL () {
   UNWIND $names AS name
-  OPTIONAL MATCH (t:Tag {name: name})
-  RETURN collect(CASE WHEN t IS NULL THEN name END) AS unknown
+  OPTIONAL MATCH (own:Tag {name: name})
+  OPTIONAL MATCH (:TagAlias {name: name})-[:ALIAS_OF]->(aliased:Tag)
+  WITH name, coalesce(own, aliased) AS t
+  RETURN collect(CASE WHEN t IS NULL THEN name END) AS unknown, collect(t) AS tags
 }
-CALL (c, unknown) {
+CALL (c, unknown, tags) {
   WITH * WHERE c IS NOT NULL AND unknown = []
   MATCH (c)-[r:HAS_TAG]->(t:Tag)
-  WHERE t.name IN $names
+  WHERE t IN tags
   DELETE r
 }
 RETURN c {.*} AS customer, unknown

@@ -10,3 +10,8 @@ CREATE CONSTRAINT lifecycle_stage_name IF NOT EXISTS FOR (n:LifecycleStage) REQU
 CREATE CONSTRAINT segment_id IF NOT EXISTS FOR (n:Segment) REQUIRE n.id IS UNIQUE;
 // Segment names are what users look segments up by; two saves racing must not both win.
 CREATE CONSTRAINT segment_name IF NOT EXISTS FOR (n:Segment) REQUIRE n.name IS UNIQUE;
+// The tag system (docs/tags.md): an old tag name lives on as a TagAlias of the tag it now
+// means; tag rules are looked up by id and named uniquely.
+CREATE CONSTRAINT tag_alias_name IF NOT EXISTS FOR (n:TagAlias) REQUIRE n.name IS UNIQUE;
+CREATE CONSTRAINT tag_rule_id IF NOT EXISTS FOR (n:TagRule) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT tag_rule_name IF NOT EXISTS FOR (n:TagRule) REQUIRE n.name IS UNIQUE;

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from graph.cleansing import normalize_gender, normalize_name
@@ -252,3 +252,26 @@ def product_ids(definition: Definition) -> dict[str, str]:
             for product_id in ids or ():
                 found.setdefault(product_id, f"{path}.{key}")
     return found
+
+
+def rename_tags(definition: Definition, names: Mapping[str, str]) -> Definition:
+    """The same definition with tag names replaced by `names` (aliases by the tags they mean);
+    names not in the mapping stay. A list that then names one tag twice keeps it once."""
+
+    def renamed(tags: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if tags is None:
+            return None
+        return tuple(dict.fromkeys(names.get(name, name) for name in tags))
+
+    def children(items: tuple[Definition, ...] | None) -> tuple[Definition, ...] | None:
+        return None if items is None else tuple(rename_tags(d, names) for d in items)
+
+    return replace(
+        definition,
+        all_tags=renamed(definition.all_tags),
+        any_tags=renamed(definition.any_tags),
+        none_tags=renamed(definition.none_tags),
+        and_=children(definition.and_),
+        or_=children(definition.or_),
+        not_=None if definition.not_ is None else rename_tags(definition.not_, names),
+    )
