@@ -54,6 +54,23 @@ def _count() -> None:
         counter.count += 1
 
 
+class Tx:
+    """Named Cypher inside one transaction of `Graph.in_transaction`."""
+
+    def __init__(self, tx: AsyncManagedTransaction) -> None:
+        self._tx = tx
+
+    async def run(self, name: str, **params: Any) -> list[Record]:
+        check_params(name, params)
+        return await self.run_text(name, query(name), **params)
+
+    async def run_text(self, name: str, text: str, **params: Any) -> list[Record]:
+        """Cypher built by a compiler (e.g. segments) rather than read from a file."""
+        log.debug("%s %s", name, params)
+        result = await self._tx.run(text, params)
+        return [record.data() async for record in result]
+
+
 class Graph:
     def __init__(self, driver: AsyncDriver, database: str, timeout_s: float) -> None:
         self.driver = driver
@@ -99,12 +116,18 @@ class Graph:
         routing = RoutingControl.WRITE if write else RoutingControl.READ
         return await self._execute(name, text, routing, **params)
 
-    async def in_transaction(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
-        """Several statements in one write transaction (retried as a whole)."""
+    async def in_transaction(self, work: Callable[[Tx], Awaitable[T]]) -> T:
+        """Several statements in one write transaction, retried as a whole on transient
+        errors (so `work` must be safe to run again)."""
         _count()
+
+        @neo4j.unit_of_work(timeout=self.timeout_s, metadata={"app": "c360", "query": "tx"})
+        async def managed(tx: AsyncManagedTransaction) -> T:
+            return await work(Tx(tx))
+
         try:
             async with self.driver.session(database=self.database) as session:
-                return await session.execute_write(work)
+                return await session.execute_write(managed)
         except (ServiceUnavailable, SessionExpired, AuthError) as e:
             raise GraphUnavailable(f"Neo4j is not reachable: {e}") from e
 

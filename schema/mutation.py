@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 
 from graph.model import LifecycleStageName
-from resolvers import mutations, segments
+from resolvers import mutations, segments, tag_rules
 from schema.args import given
 from schema.context import Info
 from schema.customer import Customer, CustomerInput
 from schema.fields import mutation
 from schema.segment import Segment, SegmentDefinition
 from schema.tag import Tag
+from schema.tag_rule import TagRule, TagRuleRun
 
 
 @strawberry.type
@@ -71,6 +74,29 @@ class Mutation:
     )
     async def deprecate_tag(self, info: Info, name: str) -> Tag:
         return Tag.from_record(await mutations.deprecate_tag(info, name))
+
+    @mutation(
+        description="A new enabled rule keeping `tag` (a name or alias) equal to the "
+        "definition; it changes nothing until runTagRules. Rule names are unique."
+    )
+    async def create_tag_rule(
+        self, info: Info, name: str, tag: str, definition: SegmentDefinition
+    ) -> TagRule:
+        record = await tag_rules.create(info, name, tag, definition.to_raw())
+        return TagRule.from_record(record)
+
+    @mutation(description="Enable or disable a rule; a disabled rule's assignments stay.")
+    async def set_tag_rule_enabled(self, info: Info, id: strawberry.ID, enabled: bool) -> TagRule:
+        return TagRule.from_record(await tag_rules.set_enabled(info, id, enabled))
+
+    @mutation(
+        description="Run every enabled rule at asOf (default now), in creation order, one "
+        "transaction per rule. Running twice changes nothing."
+    )
+    async def run_tag_rules(
+        self, info: Info, as_of: datetime | None = strawberry.UNSET
+    ) -> list[TagRuleRun]:
+        return [TagRuleRun.from_run(run) for run in await tag_rules.run(info, given(as_of))]
 
     @mutation(
         description="Save a definition under a new name (names are unique: a taken name is "

@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 
 from graph.model import LifecycleStageName
-from resolvers import customers, products, segments, tags
+from resolvers import customers, products, segments, tag_rules, tags
 from schema.args import given
 from schema.context import Info
 from schema.customer import Customer
@@ -16,6 +16,7 @@ from schema.pagination import Connection
 from schema.product import Product
 from schema.segment import Segment, SegmentDefinition, SegmentPreview
 from schema.tag import Tag
+from schema.tag_rule import TagRule
 
 
 @strawberry.type(description="How many customers are currently in a lifecycle stage.")
@@ -84,6 +85,10 @@ class Query:
     @field(description="Every saved segment, ordered by name (then createdAt, then id).")
     async def segments(self, info: Info) -> list[Segment]:
         return [Segment.from_record(record) for record in await segments.segments(info)]
+
+    @field(description="Every tag rule, in creation order (the order runs take).")
+    async def tag_rules(self, info: Info) -> list[TagRule]:
+        return [TagRule.from_record(record) for record in await tag_rules.rules(info)]
 
     @field(description="All seven lifecycle stages in order, with zeros.")
     async def lifecycle_funnel(self, info: Info) -> list[StageCount]:

@@ -12,3 +12,5 @@ CREATE INDEX product_sku IF NOT EXISTS FOR (n:Product) ON (n.sku);
 CREATE INDEX interaction_type_occurred IF NOT EXISTS FOR (n:Interaction) ON (n.type, n.occurredAt);
 CREATE INDEX interaction_occurred IF NOT EXISTS FOR (n:Interaction) ON (n.occurredAt);
 CREATE INDEX has_tag_source IF NOT EXISTS FOR ()-[r:HAS_TAG]-() ON (r.source);
+// Tag rules find the assignments they made.
+CREATE INDEX has_tag_rule IF NOT EXISTS FOR ()-[r:HAS_TAG]-() ON (r.ruleId);

@@ -1,0 +1,81 @@
+"""`c360 rules`: tag rules (dynamic tags kept equal to a segment definition)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from cli.output import console, run, user_errors
+from graph.cleansing import parse_datetime
+from graph.db import Record, graph_session
+from graph.settings import Settings
+from graph.tag_rules import RuleRun, all_rules, run_rules
+
+app = typer.Typer(help="Tag rules: list them, run them.", no_args_is_help=True)
+
+
+@app.command("run")
+@user_errors
+def run_command(
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Evaluate at this ISO 8601 time (default: now), e.g. 2026-11-01T00:00:00Z.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Run every enabled rule (one transaction each, in creation order) and report changes.
+
+    Each rule's tag ends up held, with source RULE, by exactly the customers its definition
+    matches; hand-made and imported assignments are never touched. Running again changes
+    nothing.
+    """
+    moment: datetime | None = parse_datetime(as_of, "--as-of") if as_of else None
+
+    async def go() -> list[RuleRun]:
+        async with graph_session(Settings()) as graph:
+            return await run_rules(graph, moment)
+
+    runs = run(go())
+    if not runs:
+        console.print("No enabled tag rules.")
+        return
+    table = Table("rule", "tag", "added", "removed")
+    for rule_run in runs:
+        rule = rule_run.rule
+        table.add_row(
+            rule["name"], rule["tag"]["name"], f"{rule_run.added:,}", f"{rule_run.removed:,}"
+        )
+    console.print(table)
+    added = sum(r.added for r in runs)
+    removed = sum(r.removed for r in runs)
+    console.print(f"Ran {len(runs)} rules: {added:,} assignments added, {removed:,} removed.")
+
+
+@app.command("list")
+@user_errors
+def list_command() -> None:
+    """Every tag rule, in the order runs take."""
+
+    async def go() -> list[Record]:
+        async with graph_session(Settings()) as graph:
+            return await all_rules(graph)
+
+    rules = run(go())
+    table = Table("id", "name", "tag", "enabled", "last run", "definition")
+    for rule in rules:
+        last = rule.get("lastRunAt")
+        table.add_row(
+            str(rule["id"]),
+            str(rule["name"]),
+            str(rule["tag"]["name"]),
+            "yes" if rule["enabled"] else "no",
+            last.iso_format() if last is not None else "never",
+            str(rule["definition"]),
+        )
+    console.print(table)
