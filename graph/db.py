@@ -60,11 +60,11 @@ class Tx:
     def __init__(self, tx: AsyncManagedTransaction) -> None:
         self._tx = tx
 
-    async def run(self, name: str, **params: Any) -> list[Record]:
+    async def run(self, name: str, /, **params: Any) -> list[Record]:
         check_params(name, params)
         return await self.run_text(name, query(name), **params)
 
-    async def run_text(self, name: str, text: str, **params: Any) -> list[Record]:
+    async def run_text(self, name: str, text: str, /, **params: Any) -> list[Record]:
         """Cypher built by a compiler (e.g. segments) rather than read from a file."""
         log.debug("%s %s", name, params)
         result = await self._tx.run(text, params)
@@ -77,11 +77,11 @@ class Graph:
         self.database = database
         self.timeout_s = timeout_s
 
-    def _query(self, name: str, text: str) -> Query:
+    def _query(self, name: str, text: str, /) -> Query:
         return Query(text, metadata={"app": "c360", "query": name}, timeout=self.timeout_s)
 
     async def _execute(
-        self, name: str, text: str, routing: RoutingControl, **params: Any
+        self, name: str, text: str, routing: RoutingControl, /, **params: Any
     ) -> list[Record]:
         _count()
         log.debug("%s %s", name, params)
@@ -93,24 +93,24 @@ class Graph:
             raise GraphUnavailable(f"Neo4j is not reachable: {e}") from e
         return [record.data() for record in records]
 
-    async def read(self, name: str, **params: Any) -> list[Record]:
+    async def read(self, name: str, /, **params: Any) -> list[Record]:
         check_params(name, params)
         return await self._execute(name, query(name), RoutingControl.READ, **params)
 
-    async def read_one(self, name: str, **params: Any) -> Record | None:
+    async def read_one(self, name: str, /, **params: Any) -> Record | None:
         rows = await self.read(name, **params)
         return rows[0] if rows else None
 
-    async def write(self, name: str, **params: Any) -> list[Record]:
+    async def write(self, name: str, /, **params: Any) -> list[Record]:
         check_params(name, params)
         return await self._execute(name, query(name), RoutingControl.WRITE, **params)
 
-    async def write_one(self, name: str, **params: Any) -> Record | None:
+    async def write_one(self, name: str, /, **params: Any) -> Record | None:
         rows = await self.write(name, **params)
         return rows[0] if rows else None
 
     async def run_text(
-        self, name: str, text: str, *, write: bool = False, **params: Any
+        self, name: str, text: str, /, *, write: bool = False, **params: Any
     ) -> list[Record]:
         """Cypher built by a compiler (e.g. segments) rather than read from a file."""
         routing = RoutingControl.WRITE if write else RoutingControl.READ
