@@ -7,8 +7,10 @@ statement changes nothing and reports why, and these functions raise the matchin
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+from graph import tag_events
 from graph.db import Graph, Record
 from graph.errors import BadUserInput, NotFound
 from graph.loaders import Page
@@ -44,7 +46,10 @@ def _found(row: Record | None, customer_id: str) -> Record:
 async def _change_tags(graph: Graph, query: str, customer_id: str, names: list[str]) -> Record:
     """Run a tag-changing statement; NotFound for the customer, BAD_USER_INPUT for unknown tags
     (the statement checks both before it writes)."""
-    row = _found(await graph.write_one(query, customerId=customer_id, names=names), customer_id)
+    row = _found(
+        await graph.write_one(query, customerId=customer_id, names=names, now=datetime.now(UTC)),
+        customer_id,
+    )
     if row["unknown"]:
         raise BadUserInput("tags", f"unknown tag {_names(row['unknown'])}")
     return row
@@ -57,15 +62,16 @@ async def assign_tags(graph: Graph, customer_id: str, names: list[str]) -> Recor
         raise BadUserInput(
             "tags", f"tag {_names(row['deprecated'])} is deprecated and cannot be assigned"
         )
+    await tag_events.dispatch(graph)  # linkage rules fire before the caller reads the result
     customer: Record = row["customer"]
     return customer
 
 
 async def remove_tags(graph: Graph, customer_id: str, names: list[str]) -> Record:
     """Take these tags from the customer; a tag it does not hold is ignored."""
-    customer: Record = (await _change_tags(graph, "api/remove_tags", customer_id, names))[
-        "customer"
-    ]
+    row = await _change_tags(graph, "api/remove_tags", customer_id, names)
+    await tag_events.dispatch(graph)
+    customer: Record = row["customer"]
     return customer
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from graph import tag_events
 from graph.db import Graph, Record
 from graph.errors import BadUserInput, NotFound
 
@@ -120,9 +122,12 @@ async def merge(graph: Graph, sources: list[str], into: str) -> Record:
                 "above it or beside it, not below it"
             )  # fmt: skip
         names.append(source.name)
-    row = await graph.write_one("tags/merge", sources=list(dict.fromkeys(names)), into=target.name)
+    row = await graph.write_one(
+        "tags/merge", sources=list(dict.fromkeys(names)), into=target.name, now=datetime.now(UTC)
+    )
     if row is None:
         raise NotFound("tag", into, field="into")
+    await tag_events.dispatch(graph)  # customers who gained `into` fire its linkage rules
     merged: Record = row["tag"]
     return merged
 

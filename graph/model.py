@@ -36,3 +36,13 @@ STAGE_ORDER = {stage.value: order for order, stage in enumerate(LifecycleStageNa
 PRODUCT_INTERACTIONS = frozenset({InteractionType.PURCHASE.value, InteractionType.VIEW.value})
 GENDERS = frozenset({"F", "M", "U"})
 TAG_STATUSES = frozenset({"ACTIVE", "DEPRECATED"})
+
+
+class LinkageAction(StrEnum):
+    CREATE_TASK = "CREATE_TASK"
+    ASSIGN_OWNER = "ASSIGN_OWNER"
+
+
+class TagChange(StrEnum):
+    ADDED = "ADDED"
+    REMOVED = "REMOVED"

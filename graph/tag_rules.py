@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from graph import api_segments, api_tags
+from graph import api_segments, api_tags, tag_events
 from graph.db import Graph, Record, Tx
 from graph.errors import BadUserInput, NotFound
 from graph.segment import Definition, compile_segment, parse_definition, tag_names
@@ -94,6 +94,7 @@ async def run_rules(graph: Graph, as_of: datetime | None = None) -> list[RuleRun
     for rule in await all_rules(graph):
         if rule["enabled"]:
             runs.append(await run_rule(graph, rule, moment))
+    await tag_events.dispatch(graph)  # the gains fire their linkage rules
     return runs
 
 

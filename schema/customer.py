@@ -9,12 +9,13 @@ import strawberry
 
 from graph.db import Record
 from graph.model import InteractionType, LifecycleStageName
-from resolvers import customers
+from resolvers import customers, linkage
 from schema import enums as _enums  # noqa: F401 (registers the enums)
 from schema.args import given
 from schema.context import Info
 from schema.fields import field
 from schema.interaction import Interaction
+from schema.linkage import Task
 from schema.pagination import Connection
 from schema.product import Product
 from schema.scalars import as_date, as_datetime
@@ -34,6 +35,9 @@ class Customer:
     created_at: datetime | None
     source: str | None = strawberry.field(description="Acquisition channel.")
     updated_at: datetime | None = strawberry.field(description="Last change of a property.")
+    owner: str | None = strawberry.field(
+        description="Account manager, set by a linkage rule (ASSIGN_OWNER) or by hand."
+    )
 
     @classmethod
     def from_record(cls, record: Record) -> Customer:
@@ -49,6 +53,7 @@ class Customer:
             created_at=as_datetime(record.get("createdAt")),
             source=record.get("source"),
             updated_at=as_datetime(record.get("updatedAt")),
+            owner=record.get("owner"),
         )
 
     @field(description="Tags assigned directly, ordered by name.")
@@ -59,6 +64,10 @@ class Customer:
     async def tag_assignments(self, info: Info) -> list[TagAssignment]:
         records = await customers.tag_assignments(info, self.id)
         return [TagAssignment.from_record(record) for record in records]
+
+    @field(description="Follow-ups created by linkage rules, oldest first.")
+    async def tasks(self, info: Info) -> list[Task]:
+        return [Task.from_record(record) for record in await linkage.tasks(info, self.id)]
 
     @field(description="The current lifecycle stage.")
     async def stage(self, info: Info) -> LifecycleStageName | None:

@@ -7,11 +7,12 @@ from datetime import datetime
 import strawberry
 
 from graph.model import LifecycleStageName
-from resolvers import mutations, segments, tag_rules
+from resolvers import linkage, mutations, segments, tag_rules
 from schema.args import given
 from schema.context import Info
 from schema.customer import Customer, CustomerInput
 from schema.fields import mutation
+from schema.linkage import LinkageRule, LinkageRuleInput
 from schema.segment import Segment, SegmentDefinition
 from schema.tag import Tag
 from schema.tag_rule import TagRule, TagRuleRun
@@ -97,6 +98,14 @@ class Mutation:
         self, info: Info, as_of: datetime | None = strawberry.UNSET
     ) -> list[TagRuleRun]:
         return [TagRuleRun.from_run(run) for run in await tag_rules.run(info, given(as_of))]
+
+    @mutation(
+        description="A new linkage rule on `whenTagAdded` (a name or alias). CREATE_TASK "
+        "needs taskTitle (dueInDays optional); ASSIGN_OWNER needs owners. It fires for gains "
+        "from now on, once each."
+    )
+    async def create_linkage_rule(self, info: Info, input: LinkageRuleInput) -> LinkageRule:
+        return LinkageRule.from_record(await linkage.create(info, input.to_rule()))
 
     @mutation(
         description="Save a definition under a new name (names are unique: a taken name is "

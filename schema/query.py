@@ -7,11 +7,12 @@ from datetime import datetime
 import strawberry
 
 from graph.model import LifecycleStageName
-from resolvers import customers, products, segments, tag_rules, tags
+from resolvers import customers, linkage, products, segments, tag_rules, tags
 from schema.args import given
 from schema.context import Info
 from schema.customer import Customer
 from schema.fields import field
+from schema.linkage import LinkageRule
 from schema.pagination import Connection
 from schema.product import Product
 from schema.segment import Segment, SegmentDefinition, SegmentPreview
@@ -89,6 +90,10 @@ class Query:
     @field(description="Every tag rule, in creation order (the order runs take).")
     async def tag_rules(self, info: Info) -> list[TagRule]:
         return [TagRule.from_record(record) for record in await tag_rules.rules(info)]
+
+    @field(description="Every linkage rule, in creation order.")
+    async def linkage_rules(self, info: Info) -> list[LinkageRule]:
+        return [LinkageRule.from_record(record) for record in await linkage.rules(info)]
 
     @field(description="All seven lifecycle stages in order, with zeros.")
     async def lifecycle_funnel(self, info: Info) -> list[StageCount]:

@@ -1,5 +1,6 @@
 // Mutation.assignTags: give the customer the tags named $names (MANUAL, idempotent). A name
-// may be an alias (renameTag, mergeTags): it means the tag it now belongs to.
+// may be an alias (renameTag, mergeTags): it means the tag it now belongs to. Each gain is
+// recorded as a pending (:TagEvent) in the same transaction (see graph/tag_events.py).
 // Checks before writing: when the customer is missing, or any name is unknown or deprecated,
 // nothing is written and the problem is returned for the caller to report.
 OPTIONAL MATCH (c:Customer {id: $customerId})
@@ -16,6 +17,10 @@ CALL (c, unknown, deprecated, tags) {
   WITH * WHERE c IS NOT NULL AND unknown = [] AND deprecated = []
   UNWIND tags AS t
   MERGE (c)-[r:HAS_TAG]->(t)
-  ON CREATE SET r.source = 'MANUAL', r.assignedAt = datetime()
+  ON CREATE SET r.source = 'MANUAL', r.assignedAt = $now, r.gained = true
+  WITH c, t, r WHERE r.gained
+  REMOVE r.gained
+  CREATE (:TagEvent:PendingTagEvent {change: 'ADDED', source: 'MANUAL', at: $now,
+                                     customerId: c.id, tagId: t.id, tagName: t.name})
 }
 RETURN c {.*} AS customer, unknown, deprecated

@@ -1,6 +1,6 @@
 // Mutation.removeTags: take the tags named $names (or their aliases) from the customer,
-// whatever their source. Checks before writing: a missing customer or an unknown name writes
-// nothing.
+// whatever their source, recording each as a pending (:TagEvent). Checks before writing: a
+// missing customer or an unknown name writes nothing.
 OPTIONAL MATCH (c:Customer {id: $customerId})
 CALL () {
   UNWIND $names AS name
@@ -13,6 +13,9 @@ CALL (c, unknown, tags) {
   WITH * WHERE c IS NOT NULL AND unknown = []
   MATCH (c)-[r:HAS_TAG]->(t:Tag)
   WHERE t IN tags
+  CREATE (:TagEvent:PendingTagEvent {change: 'REMOVED', source: coalesce(r.source, 'MANUAL'),
+                                     at: $now, customerId: c.id, tagId: t.id, tagName: t.name,
+                                     ruleId: r.ruleId})
   DELETE r
 }
 RETURN c {.*} AS customer, unknown

@@ -15,3 +15,8 @@ CREATE CONSTRAINT segment_name IF NOT EXISTS FOR (n:Segment) REQUIRE n.name IS U
 CREATE CONSTRAINT tag_alias_name IF NOT EXISTS FOR (n:TagAlias) REQUIRE n.name IS UNIQUE;
 CREATE CONSTRAINT tag_rule_id IF NOT EXISTS FOR (n:TagRule) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT tag_rule_name IF NOT EXISTS FOR (n:TagRule) REQUIRE n.name IS UNIQUE;
+// Tag events and linkage rules (docs/tags.md): one event log node, rules and tasks by id.
+CREATE CONSTRAINT event_log_id IF NOT EXISTS FOR (n:EventLog) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT linkage_rule_id IF NOT EXISTS FOR (n:LinkageRule) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT linkage_rule_name IF NOT EXISTS FOR (n:LinkageRule) REQUIRE n.name IS UNIQUE;
+CREATE CONSTRAINT task_id IF NOT EXISTS FOR (n:Task) REQUIRE n.id IS UNIQUE;

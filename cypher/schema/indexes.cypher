@@ -14,3 +14,5 @@ CREATE INDEX interaction_occurred IF NOT EXISTS FOR (n:Interaction) ON (n.occurr
 CREATE INDEX has_tag_source IF NOT EXISTS FOR ()-[r:HAS_TAG]-() ON (r.source);
 // Tag rules find the assignments they made.
 CREATE INDEX has_tag_rule IF NOT EXISTS FOR ()-[r:HAS_TAG]-() ON (r.ruleId);
+// Subscribers read the tag event log in order.
+CREATE INDEX tag_event_seq IF NOT EXISTS FOR (n:TagEvent) ON (n.seq);

@@ -1,7 +1,9 @@
 // mergeTags: each source's assignments, children, aliases and rules move to $into, then the
 // source is deleted and its name becomes an alias of $into. A customer holding both keeps
 // its assignment of $into (one assignment per customer); a moved assignment keeps its
-// provenance. Sources are handled one after another, so each sees the moves before it.
+// provenance, and a customer who did not hold $into gains it (a pending (:TagEvent), so its
+// linkage rules fire). Sources are handled one after another, so each sees the moves before
+// it.
 // The caller has checked that every name exists and that no source is $into or above it.
 MATCH (into:Tag {name: $into})
 UNWIND $sources AS sourceName
@@ -12,6 +14,9 @@ CALL (s, into) {
     WITH * WHERE NOT EXISTS { (c)-[:HAS_TAG]->(into) }
     CREATE (c)-[moved:HAS_TAG]->(into)
     SET moved = properties(r)
+    CREATE (:TagEvent:PendingTagEvent {change: 'ADDED', source: coalesce(r.source, 'MANUAL'),
+                                       at: $now, customerId: c.id, tagId: into.id,
+                                       tagName: into.name, ruleId: r.ruleId})
   }
   DELETE r
 }
@@ -29,6 +34,12 @@ CALL (s, into) {
   MATCH (rule:TagRule)-[old:KEEPS]->(s)
   DELETE old
   MERGE (rule)-[:KEEPS]->(into)
+}
+CALL (s, into) {
+  MATCH (rule:LinkageRule)-[old:WHEN_ADDED]->(s)
+  DELETE old
+  MERGE (rule)-[:WHEN_ADDED]->(into)
+  SET rule.since = $now  // it already fired for the source's holders: only later gains count
 }
 WITH s, into, s.name AS oldName
 DETACH DELETE s

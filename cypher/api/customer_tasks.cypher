@@ -1,0 +1,9 @@
+// Loader: Customer.tasks, oldest first, each with the linkage rule that made it.
+UNWIND $ids AS id
+MATCH (c:Customer {id: id})
+RETURN id AS key, COLLECT {
+  MATCH (c)-[:HAS_TASK]->(task:Task)
+  OPTIONAL MATCH (task)-[:CREATED_BY]->(rule:LinkageRule)-[:WHEN_ADDED]->(t:Tag)
+  WITH task, rule, t ORDER BY task.createdAt, task.eventSeq, task.id
+  RETURN task {.*, rule: CASE WHEN rule IS NULL THEN null ELSE rule {.*, tag: t {.*}} END}
+} AS value

@@ -1,0 +1,5 @@
+// Subscribers: dispatched tag events after sequence number $after, in order.
+MATCH (e:TagEvent)
+WHERE e.seq > $after
+WITH e ORDER BY e.seq LIMIT $limit
+RETURN e {.*} AS event

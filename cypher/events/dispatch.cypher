@@ -1,0 +1,42 @@
+// Dispatch up to $batch pending tag events, oldest first, in one transaction: number them
+// (seq, the order subscribers read them in), fire the linkage rules of each gain, and mark
+// them dispatched. The (:EventLog) node is written first, which locks it: dispatchers in
+// several processes take turns, so every event gets one number and fires once. With nothing
+// pending, nothing is written.
+MATCH (any:PendingTagEvent)
+WITH any LIMIT 1
+MERGE (log:EventLog {id: 'tagEvents'})
+  ON CREATE SET log.seq = 0
+SET log.dispatchedAt = $now
+WITH log
+MATCH (e:PendingTagEvent)
+WITH log, e ORDER BY e.at, e.customerId, e.tagId, e.change LIMIT $batch
+WITH log, collect(e) AS events
+UNWIND range(0, size(events) - 1) AS n
+WITH log, events[n] AS e, log.seq + n + 1 AS seq
+REMOVE e:PendingTagEvent
+SET e.seq = seq
+WITH log, e
+CALL (e) {
+  WITH e WHERE e.change = 'ADDED'
+  MATCH (c:Customer {id: e.customerId})
+  MATCH (rule:LinkageRule)-[:WHEN_ADDED]->(:Tag {id: e.tagId})
+  WHERE rule.since < e.at  // gains from before the rule (or before a merge moved it) do not fire
+  CALL (rule, c, e) {
+    WITH * WHERE rule.action = 'CREATE_TASK'
+    CREATE (c)-[:HAS_TASK]->(task:Task {
+      id: randomUUID(), title: rule.taskTitle, createdAt: $now, eventSeq: e.seq,
+      dueAt: CASE WHEN rule.dueInDays IS NULL THEN null
+                  ELSE $now + duration({days: rule.dueInDays}) END
+    })-[:CREATED_BY]->(rule)
+  }
+  // Round-robin: rows run one after another, so each sees the counter the last one left.
+  CALL (rule, c) {
+    WITH * WHERE rule.action = 'ASSIGN_OWNER'
+    SET c.owner = rule.owners[rule.assigned % size(rule.owners)],
+        rule.assigned = rule.assigned + 1
+  }
+}
+WITH log, max(e.seq) AS last, count(e) AS dispatched
+SET log.seq = last
+RETURN dispatched, last

@@ -1,0 +1,87 @@
+"""Linkage rules (联动规则) and the tasks they create."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from graph.db import Record
+from graph.linkage import LinkageRuleInput as RuleInput
+from graph.model import LinkageAction
+from schema.scalars import as_datetime, must
+from schema.tag import Tag
+
+strawberry.enum(LinkageAction, description="What a linkage rule does when its tag is gained.")
+
+
+@strawberry.input(description="A linkage rule: when a customer gains `whenTagAdded`, act.")
+class LinkageRuleInput:
+    name: str
+    when_tag_added: str
+    action: LinkageAction
+    task_title: str | None = strawberry.field(
+        default=None, description="CREATE_TASK: the task's title."
+    )
+    due_in_days: int | None = strawberry.field(
+        default=None, description="CREATE_TASK: due date = time of firing + N days."
+    )
+    owners: list[str] | None = strawberry.field(
+        default=None, description="ASSIGN_OWNER: round-robin over these names, in order."
+    )
+
+    def to_rule(self) -> RuleInput:
+        return RuleInput(
+            name=self.name,
+            when_tag_added=self.when_tag_added,
+            action=self.action.value,
+            task_title=self.task_title,
+            due_in_days=self.due_in_days,
+            owners=self.owners,
+        )
+
+
+@strawberry.type(
+    description="Fires once for each customer who gains its tag, whatever the source (a rule "
+    "run, assignTags, an import, a merge), and performs its action."
+)
+class LinkageRule:
+    id: strawberry.ID
+    name: str
+    when_tag_added: Tag
+    action: LinkageAction
+    task_title: str | None
+    due_in_days: int | None
+    owners: list[str] | None
+
+    @classmethod
+    def from_record(cls, record: Record) -> LinkageRule:
+        return cls(
+            id=strawberry.ID(record["id"]),
+            name=record["name"],
+            when_tag_added=Tag.from_record(record["tag"]),
+            action=LinkageAction(record["action"]),
+            task_title=record.get("taskTitle"),
+            due_in_days=record.get("dueInDays"),
+            owners=record.get("owners"),
+        )
+
+
+@strawberry.type(description="A follow-up created by a linkage rule.")
+class Task:
+    id: strawberry.ID
+    title: str
+    due_at: datetime | None
+    created_at: datetime
+    rule: LinkageRule | None
+
+    @classmethod
+    def from_record(cls, record: Record) -> Task:
+        rule = record.get("rule")
+        return cls(
+            id=strawberry.ID(record["id"]),
+            title=record["title"],
+            due_at=as_datetime(record.get("dueAt")),
+            created_at=must(as_datetime(record["createdAt"])),
+            rule=None if rule is None else LinkageRule.from_record(rule),
+        )
