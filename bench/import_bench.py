@@ -10,6 +10,9 @@ file first, untimed, and runs `python -m cli import FILE`) against it, and measu
 - lines/s as the command reports it (lines generated, validated and written, divided by the
   import time) and over the whole command (process start, migrate and Faker setup included);
 - peak memory (ru_maxrss) of the `c360 seed` process, and the Neo4j JVM's peak RSS (VmHWM);
+- CPU time of the `c360` process and of the Neo4j JVM, the JVM's split by thread (garbage
+  collection, JIT compilation, the rest: Bolt workers running the statements), and the CPU
+  other processes took meanwhile;
 - what ended up in the graph (node and relationship counts).
 
 Results go to bench/results/import-<time>.json (git-ignored) and a table on the terminal.
@@ -85,6 +88,35 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def thread_cpu_seconds(pid: int) -> dict[str, float]:
+    """CPU time of a running JVM's threads, by thread name (numbers stripped)."""
+    names: dict[str, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            stat = (task / "stat").read_text()
+        except OSError:
+            continue  # the thread ended
+        name, rest = stat.split("(", 1)[1].rsplit(")", 1)
+        fields = rest.split()
+        name = re.sub(r"[#\-]?\d+$", "", name)
+        names[name] = names.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return names
+
+
+def thread_groups(names: dict[str, float]) -> dict[str, float]:
+    """Thread CPU summed into garbage collection, JIT compilation and the rest."""
+    groups = {"gc": 0.0, "jit": 0.0, "other": 0.0}
+    for name, seconds in names.items():
+        if name.startswith(("GC Thread", "G1 ", "GC ", "ParGC", "VM Periodic")):
+            groups["gc"] += seconds
+        elif name.startswith(("C1 Compiler", "C2 Compiler")):
+            groups["jit"] += seconds
+        else:
+            groups["other"] += seconds
+    return groups
+
+
 def machine_busy_seconds() -> float:
     """CPU time all processes on the machine have used (from /proc/stat), summed over cores."""
     fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
@@ -129,11 +161,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         neo4j_pid = local.pid()
         assert neo4j_pid is not None
         neo4j_cpu = cpu_seconds(neo4j_pid)
+        threads = thread_cpu_seconds(neo4j_pid)
         busy = machine_busy_seconds()
         started = time.perf_counter()
         status_code, stdout, stderr, usage = run_measured(command, env)
         wall = time.perf_counter() - started
         neo4j_cpu = cpu_seconds(neo4j_pid) - neo4j_cpu
+        threads = {k: v - threads.get(k, 0.0) for k, v in thread_cpu_seconds(neo4j_pid).items()}
         busy = machine_busy_seconds() - busy
         child_peak_mb = usage.ru_maxrss / 1024
         python_cpu = usage.ru_utime + usage.ru_stime
@@ -178,6 +212,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "neo4j_peak_rss_mb": round(peak_rss_mb(neo4j_pid) or 0),
             "python_cpu_seconds": round(python_cpu, 1),
             "neo4j_cpu_seconds": round(neo4j_cpu, 1),
+            # of which: garbage collection, JIT compilation, the rest (queries, Bolt, commits)
+            "neo4j_cpu_seconds_by_threads": {
+                k: round(v, 1) for k, v in thread_groups(threads).items()
+            },
+            "neo4j_busiest_threads": {
+                k: round(v, 1)
+                for k, v in sorted(threads.items(), key=lambda kv: -kv[1])[:12]
+                if v >= 0.1
+            },
             # CPU that other processes took meanwhile: a busy machine makes lines/s meaningless
             "other_processes_cpu_seconds": round(max(busy - python_cpu - neo4j_cpu, 0), 1),
             "cpu_microseconds_per_line": {
@@ -211,6 +254,14 @@ def show(result: dict[str, Any]) -> None:
         ("peak RSS, Neo4j JVM", f"{result['neo4j_peak_rss_mb']:,} MB"),
         ("CPU, c360 (Python)", f"{result['python_cpu_seconds']:.0f} s"),
         ("CPU, Neo4j", f"{result['neo4j_cpu_seconds']:.0f} s"),
+        (
+            "CPU, Neo4j: GC / JIT / other threads",
+            " / ".join(
+                f"{result['neo4j_cpu_seconds_by_threads'].get(k, 0):.0f}"
+                for k in ("gc", "jit", "other")
+            )
+            + " s",
+        ),
         ("CPU, other processes meanwhile", f"{result['other_processes_cpu_seconds']:.0f} s"),
         (
             "CPU per line, Python / Neo4j",
