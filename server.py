@@ -9,6 +9,7 @@ a restart of Neo4j: /readyz answers 503 while Neo4j is away and 200 once it is b
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -28,6 +29,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from graph.db import Graph, open_graph
 from graph.errors import GraphUnavailable
+from graph.event_feed import TagEventFeed
 from graph.settings import Settings
 from schema.context import Context
 from schema.root import schema
@@ -73,7 +75,8 @@ class GraphQLApp(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         graph: Graph = request.app.state.graph
-        return Context(graph=graph, settings=self.settings, request=request)
+        events: TagEventFeed = request.app.state.events
+        return Context(graph=graph, settings=self.settings, request=request, events=events)
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -104,9 +107,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.graph = await open_graph(settings)
+        app.state.events = TagEventFeed(app.state.graph, settings.event_poll_s)
+        feed = asyncio.create_task(app.state.events.run(), name="tag event feed")
         try:
             yield
         finally:
+            feed.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await feed
             await app.state.graph.close()
 
     return Starlette(

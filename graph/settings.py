@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     # How long a request keeps retrying while Neo4j is away (e.g. during a restart).
     max_retry_time_s: float = Field(default=30.0, alias="C360_MAX_RETRY_TIME")
     max_page_size: int = Field(default=1000, alias="C360_MAX_PAGE_SIZE")
+    # How often `c360 serve` looks for tag events (its own and other processes') to dispatch
+    # and deliver to tagEvents subscribers.
+    event_poll_s: float = Field(default=0.5, alias="C360_EVENT_POLL")
 
     @property
     def uses_local_neo4j(self) -> bool:

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.websockets import WebSocket
 
 from graph.db import Graph
+from graph.event_feed import TagEventFeed
 from graph.loaders import Loaders
 from graph.settings import Settings
 
@@ -22,6 +23,7 @@ class Context:
     graph: Graph
     settings: Settings
     request: Request | WebSocket | None = None
+    events: TagEventFeed | None = None  # the server's tag event feed (subscriptions)
     loaders: Loaders = field(init=False)
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     # "now" for the whole request (segments evaluated without asOf all use this one moment)

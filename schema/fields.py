@@ -23,3 +23,8 @@ def field(*, description: str) -> Callable[[F], F]:
 def mutation(*, description: str) -> Callable[[F], F]:
     decorator: Callable[[F], F] = strawberry.mutation(description=description)
     return decorator
+
+
+def subscription(*, description: str) -> Callable[[F], F]:
+    decorator: Callable[[F], F] = strawberry.subscription(description=description)
+    return decorator

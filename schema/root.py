@@ -8,6 +8,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.errors import C360MaskErrors, log_expected
+from schema.events import Subscription
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALARS
@@ -23,6 +24,7 @@ class Schema(strawberry.Schema):
 schema = Schema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     extensions=[C360MaskErrors],
     config=StrawberryConfig(scalar_map=SCALARS),
 )

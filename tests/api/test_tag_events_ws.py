@@ -1,0 +1,145 @@
+"""The tagEvents subscription for real: `c360 serve` in a subprocess, a `websockets` client
+speaking graphql-transport-ws, and tag changes made through the API and by another process."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx2
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Subprotocol
+
+from graph import api_customers, tag_rules
+from graph.db import Graph
+from graph.settings import Settings
+from tests.api.test_serve_cli import C360, free_port
+
+SUBSCRIBE = """
+subscription ($tags: [String!]) {
+  tagEvents(tags: $tags) { seq change source at customer { id name } tag { name } }
+}
+"""
+
+
+@pytest.fixture
+def server(shop: Graph, settings: Settings) -> Iterator[str]:
+    """`c360 serve` on a free port, polling for events every 0.1 s; yields its base URL."""
+    port = free_port()
+    env = os.environ | {"C360_EVENT_POLL": "0.1"}  # the settings fixture exported NEO4J_*
+    process = subprocess.Popen(
+        [str(C360), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx2.get(f"{url}/healthz")
+                break
+            except httpx2.ConnectError:
+                assert time.monotonic() < deadline, "c360 serve did not come up"
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+async def subscribe(url: str, tags: list[str] | None = None) -> ClientConnection:
+    ws = await connect(
+        url.replace("http", "ws") + "/graphql", subprotocols=[Subprotocol("graphql-transport-ws")]
+    )
+    await ws.send(json.dumps({"type": "connection_init"}))
+    assert json.loads(await ws.recv()) == {"type": "connection_ack"}
+    payload = {"query": SUBSCRIBE, "variables": {"tags": tags}}
+    await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+    return ws
+
+
+async def next_event(ws: ClientConnection) -> dict[str, Any]:
+    message = json.loads(await asyncio.wait_for(ws.recv(), timeout=15))
+    assert message["type"] == "next", message
+    event: dict[str, Any] = message["payload"]["data"]["tagEvents"]
+    return event
+
+
+async def mutate(url: str, query: str) -> Any:
+    async with httpx2.AsyncClient(timeout=30) as client:
+        response = await client.post(f"{url}/graphql", json={"query": query})
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+async def events(ws: ClientConnection, count: int) -> list[tuple[str, str, str, str]]:
+    found = []
+    for _ in range(count):
+        e = await next_event(ws)
+        found.append((e["customer"]["id"], e["tag"]["name"], e["change"], e["source"]))
+    return found
+
+
+@pytest.fixture
+async def sockets() -> AsyncIterator[list[ClientConnection]]:
+    opened: list[ClientConnection] = []
+    yield opened
+    for ws in opened:
+        await ws.close()
+
+
+async def test_every_change_reaches_subscribers_from_any_source_and_process(
+    server: str, shop: Graph, sockets: list[ClientConnection]
+) -> None:
+    everything = await subscribe(server)
+    only_vip = await subscribe(server, ["VIP"])
+    sockets += [everything, only_vip]
+    await asyncio.sleep(0.5)  # both subscribed before the first change
+
+    # Through the server's API: c3 gains Risk and VIP.
+    await mutate(server, 'mutation { assignTags(customerId: "c3", tags: ["Risk", "VIP"]) { id } }')
+    # From this process, as another c360 process would: c1 loses Gold, a tag rule adds Risk.
+    await api_customers.remove_tags(shop, "c1", ["Gold"])
+    await tag_rules.create(shop, "Beijing", "Risk", {"cities": ["Beijing"]})
+    await tag_rules.run_rules(shop)
+
+    assert await events(everything, 4) == [
+        ("c3", "Risk", "ADDED", "MANUAL"),
+        ("c3", "VIP", "ADDED", "MANUAL"),
+        ("c1", "Gold", "REMOVED", "IMPORT"),
+        ("c2", "Risk", "ADDED", "RULE"),
+    ]
+    assert await events(only_vip, 1) == [("c3", "VIP", "ADDED", "MANUAL")]
+    # The only_vip socket got nothing else: the next VIP change is its next message.
+    await mutate(server, 'mutation { removeTags(customerId: "c2", tags: ["VIP"]) { id } }')
+    vip = await next_event(only_vip)
+    assert (vip["customer"], vip["tag"], vip["change"]) == (
+        {"id": "c2", "name": "Bob"},
+        {"name": "VIP"},
+        "REMOVED",
+    )
+
+
+async def test_an_unknown_tag_in_the_filter_is_an_error(
+    server: str, sockets: list[ClientConnection]
+) -> None:
+    ws = await subscribe(server, ["VIP", "Nope"])
+    sockets.append(ws)
+    message = json.loads(await asyncio.wait_for(ws.recv(), timeout=15))
+    assert message["type"] == "next"  # graphql-transport-ws: a result with errors, then complete
+    [error] = message["payload"]["errors"]
+    assert error["message"] == "tags[1]: unknown tag 'Nope'"
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert json.loads(await asyncio.wait_for(ws.recv(), timeout=15)) == {
+        "id": "1",
+        "type": "complete",
+    }
