@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import platform
 import shutil
@@ -488,6 +489,8 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", help="measure only these definitions (by name)")
     parser.add_argument("--profile", help="PROFILE this definition (default: the slowest)")
     args = parser.parse_args()
+    # Warnings Neo4j attaches to other queries (e.g. a label not in this graph) are not ours.
+    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     result = run(args)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

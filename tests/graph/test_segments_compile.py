@@ -42,37 +42,81 @@ def test_attributes_and_ages() -> None:
     assert params == {"p0": ["Shanghai"], "p1": ["F"], "p2": 30, "p3": 39, "asOf": AS_OF}
 
 
-def test_tags_start_from_the_first_tag_condition() -> None:
+TAG_PATHS = "  MATCH (b:Customer)-[:HAS_TAG]->(:Tag)-[:CHILD_OF*0..]->(t:Tag)\n"
+
+
+def test_tags_are_sets_of_holders_started_from() -> None:
     text, params = compiled({"allTags": ["VIP", "Gold"], "noneTags": ["Risk"]})
     assert text == (
-        "MATCH (c:Customer)-[:HAS_TAG]->(:Tag)-[:CHILD_OF*0..]->(root:Tag)\n"
-        "WHERE root.name IN $p0\n"
-        "WITH DISTINCT c\n"
-        "WHERE EXISTS { MATCH (c)-[:HAS_TAG]->(:Tag)-[:CHILD_OF*0..]->(t:Tag) "
-        "WHERE t.name IN $p1 }\n"
-        "  AND NOT EXISTS { MATCH (c)-[:HAS_TAG]->(:Tag)-[:CHILD_OF*0..]->(t:Tag) "
-        "WHERE t.name IN $p2 }"
+        "CALL () {\n" + TAG_PATHS + "  WHERE t.name IN $p0\n"
+        "  WITH b, count(DISTINCT t.name) AS found WHERE found = size($p0)\n"
+        "  RETURN collect(b) AS s0\n"
+        "}\n"
+        "CALL () {\n" + TAG_PATHS + "  WHERE t.name IN $p1\n"
+        "  RETURN collect(DISTINCT b) AS s1\n"
+        "}\n"
+        "UNWIND s0 AS c\n"
+        "WITH *\n"
+        "WHERE c IN s0\n"
+        "  AND NOT c IN s1"
     )
-    assert params == {"p0": ["VIP"], "p1": ["Gold"], "p2": ["Risk"]}
+    assert params == {"p0": ["VIP", "Gold"], "p1": ["Risk"]}
 
 
 def test_behaviour_in_a_window() -> None:
     text, params = compiled(
         {"withinDays": 90, "minPurchaseCount": 2, "maxTotalSpend": 100, "noPurchaseWithinDays": 7}
     )
-    window = "i.occurredAt >= $asOf - duration({days: $%s}) AND i.occurredAt <= $asOf"
+    purchases = "  MATCH (b:Customer)-[:HAD]->(i:Interaction)\n  WHERE i.type = 'PURCHASE' AND "
+    window = "i.occurredAt >= $asOf - duration({days: $%s}) AND i.occurredAt <= $asOf\n"
     assert text == (
-        "MATCH (c:Customer)\n"
-        "WHERE COUNT { MATCH (c)-[:HAD]->(i:Interaction) WHERE i.type = 'PURCHASE' AND "
-        + window
-        % "p0"
-        + " } >= $p1\n"
-        "  AND reduce(spend = 0.0, a IN [(c)-[:HAD]->(i:Interaction) WHERE i.type = 'PURCHASE' "
-        "AND " + window % "p2" + " | coalesce(i.amount, 0.0)] | spend + a) <= $p3\n"
-        "  AND NOT EXISTS { MATCH (c)-[:HAD]->(i:Interaction) WHERE i.type = 'PURCHASE' "
-        "AND i.occurredAt > $asOf - duration({days: $p4}) AND i.occurredAt <= $asOf }"
+        "CALL () {\n" + purchases + window % "p0" + "  WITH b, count(*) AS found "
+        "WHERE found >= $p1\n"
+        "  RETURN collect(b) AS s0\n"
+        "}\n"
+        # maxTotalSpend 100: the set of those who spent more, negated (no purchase is 0)
+        "CALL () {\n" + purchases + window % "p2" + "  WITH b, sum(coalesce(i.amount, 0.0)) "
+        "AS spend WHERE spend > $p3\n"
+        "  RETURN collect(b) AS s1\n"
+        "}\n"
+        "CALL () {\n" + purchases + "i.occurredAt > $asOf - duration({days: $p4}) "
+        "AND i.occurredAt <= $asOf\n"
+        "  RETURN collect(DISTINCT b) AS s2\n"
+        "}\n"
+        "UNWIND s0 AS c\n"
+        "WITH *\n"
+        "WHERE c IN s0\n"
+        "  AND NOT c IN s1\n"
+        "  AND NOT c IN s2"
     )
     assert params == {"p0": 90, "p1": 2, "p2": 90, "p3": 100.0, "p4": 7, "asOf": AS_OF}
+
+
+@pytest.mark.parametrize(
+    ("raw", "having", "positive"),
+    [
+        ({"minTotalSpend": 5}, "spend >= $p0", True),
+        ({"minTotalSpend": 0}, "spend < $p0", False),
+        ({"minTotalSpend": -5}, "spend < $p0", False),
+        ({"maxTotalSpend": 5}, "spend > $p0", False),
+        ({"maxTotalSpend": 0}, "spend > $p0", False),
+        ({"maxTotalSpend": -5}, "spend <= $p0", True),
+    ],
+)
+def test_spend_sets_hold_the_customers_zero_does_not_decide(
+    raw: dict[str, Any], having: str, positive: bool
+) -> None:
+    """Customers without purchases have spend 0: when 0 meets the bound, the set holds the
+    buyers who fail it and the condition is `NOT c IN s0`."""
+    text, _ = compiled(raw)
+    assert f"AS spend WHERE {having}\n" in text
+    assert text.endswith("UNWIND s0 AS c\nWITH *\nWHERE c IN s0" if positive else
+                         "MATCH (c:Customer)\nWHERE NOT c IN s0")  # fmt: skip
+
+
+def test_at_least_zero_is_no_condition() -> None:
+    assert compiled({"minPurchaseCount": 0}) == ("MATCH (c:Customer)", {})
+    assert compiled({"minInteractions": 0, "withinDays": 7})[0] == "MATCH (c:Customer)"
 
 
 def test_products_and_interactions_without_window() -> None:
@@ -83,14 +127,32 @@ def test_products_and_interactions_without_window() -> None:
             "interactionTypes": ["CALL", "EMAIL"],
         }
     )
+    bought = (
+        "  MATCH (pr:Product) WHERE pr.id IN $%s\n"
+        "  UNWIND [(pr)<-[:ABOUT]-(x) | x] AS i\n"
+        "  MATCH (b:Customer)-[:HAD]->(i)\n"
+        "  WHERE i:Interaction AND i.type = 'PURCHASE' AND i.occurredAt <= $asOf\n"
+    )
     assert text == (
-        "MATCH (c:Customer)-[:HAD]->(i:Interaction)-[:ABOUT]->(pr:Product)\n"
-        "WHERE pr.id IN $p0 AND i.type = 'PURCHASE' AND i.occurredAt <= $asOf\n"
-        "WITH DISTINCT c\n"
-        "WHERE all(pid IN $p1 WHERE EXISTS { MATCH (c)-[:HAD]->(i:Interaction)-[:ABOUT]->"
-        "(:Product {id: pid}) WHERE i.type = 'PURCHASE' AND i.occurredAt <= $asOf })\n"
-        "  AND COUNT { MATCH (c)-[:HAD]->(i:Interaction) WHERE i.type IN $p2 AND "
-        "i.occurredAt <= $asOf } >= $p3"
+        "CALL () {\n" + bought % "p0" + "  RETURN collect(DISTINCT b) AS s0\n"
+        "}\n"
+        "CALL () {\n" + bought % "p1" + "  WITH b, count(DISTINCT pr.id) AS found "
+        "WHERE found = size($p1)\n"
+        "  RETURN collect(b) AS s1\n"
+        "}\n"
+        "CALL () {\n"
+        "  MATCH (b:Customer)-[:HAD]->(i:Interaction)\n"
+        "  WHERE i.type IN $p2 AND i.occurredAt <= $asOf\n"
+        "  WITH b, count(*) AS found WHERE found >= $p3\n"
+        "  RETURN collect(b) AS s2\n"
+        "}\n"
+        # the smallest of the sets every member is in, chosen when the query runs
+        "UNWIND reduce(m = s0, s IN [s1, s2] | CASE WHEN size(s) < size(m) THEN s ELSE m END)"
+        " AS c\n"
+        "WITH *\n"
+        "WHERE c IN s0\n"
+        "  AND c IN s1\n"
+        "  AND c IN s2"
     )
     assert params == {
         "p0": ["p3"],
@@ -110,13 +172,20 @@ def test_nesting_or_not_and_stage_driver() -> None:
         }
     )
     assert text == (
-        "MATCH (c:Customer)-[:IN_STAGE]->(s:LifecycleStage)\n"
-        "WHERE s.name IN $p0\n"
-        "WITH DISTINCT c\n"
-        "WHERE (c.region IN $p1 OR (c.birthDate <= date($asOf) - duration({years: $p2}) "
+        "CALL () {\n"
+        "  MATCH (b:Customer)-[:IN_STAGE]->(s:LifecycleStage)\n"
+        "  WHERE s.name IN $p0\n"
+        "  RETURN collect(DISTINCT b) AS s0\n"
+        "}\n"
+        "CALL () {\n" + TAG_PATHS + "  WHERE t.name IN $p4\n"
+        "  RETURN collect(DISTINCT b) AS s1\n"
+        "}\n"
+        "UNWIND s0 AS c\n"
+        "WITH *\n"
+        "WHERE c IN s0\n"
+        "  AND (c.region IN $p1 OR (c.birthDate <= date($asOf) - duration({years: $p2}) "
         "AND c.city IN $p3))\n"
-        "  AND NOT coalesce((EXISTS { MATCH (c)-[:HAS_TAG]->(:Tag)-[:CHILD_OF*0..]->(t:Tag) "
-        "WHERE t.name IN $p4 } AND c.city IN $p5), false)"
+        "  AND NOT coalesce((c IN s1 AND c.city IN $p5), false)"
     )
     assert params == {
         "p0": ["LOYAL", "ACTIVE"],
