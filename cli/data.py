@@ -161,6 +161,7 @@ def _print_report(report: ImportReport, verb: str) -> None:
     if report.skipped_stages:
         table.add_row("stage (skipped: not newer)", f"{report.skipped_stages:,}")
     table.add_row("rejected", f"{report.rejected:,}", style="bold red" if report.rejected else "")
+    table.add_row("tag events dispatched", f"{report.events:,}", style="dim")
     console.print(table)
     console.print(
         f"{verb} {report.lines:,} lines in {report.seconds:.1f} s "

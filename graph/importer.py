@@ -34,6 +34,7 @@ from typing import Any, Final, Protocol
 import orjson
 from neo4j.exceptions import ClientError, Neo4jError
 
+from graph import tag_events
 from graph.db import Graph
 from graph.errors import BadUserInput, C360Error
 from graph.import_lines import (
@@ -84,6 +85,7 @@ class ImportReport:
     skipped_stages: int = 0  # stage lines not newer than the customer's current stage
     rejected: int = 0
     rejections: list[Rejection] = field(default_factory=list)  # the first MAX_REASONS
+    events: int = 0  # tag events dispatched (linkage rules fired) after the writes
     seconds: float = 0.0
 
     @property
@@ -356,6 +358,8 @@ class Importer:
 
 
 def _missing_reason(row: Row, field: object) -> str:
+    if field == "deprecated":
+        return f"tag: tag {row['tag']!r} is deprecated and cannot be assigned"
     if field == "productId":
         return f"productId: no product {row['productId']!r} in the import or the graph"
     return f"customerId: no customer {row['customerId']!r} in the import or the graph"
@@ -395,6 +399,7 @@ async def import_records(
             if n % _YIELD_EVERY == 0:
                 await asyncio.sleep(0)  # let the writer send and receive
         await importer.drain()
+    importer.report.events = await tag_events.dispatch(graph)
     importer.report.rejections.sort(key=lambda r: (r.source, r.line))
     importer.report.seconds = time.perf_counter() - started
     return importer.report
@@ -468,6 +473,7 @@ async def import_files(
         # Batches of a later pass are written after all batches of earlier ones, so
         # references to lines read in an earlier pass resolve.
         await importer.drain()
+    importer.report.events = await tag_events.dispatch(graph)
     importer.report.rejections.sort(key=lambda r: (r.source, r.line))
     importer.report.seconds = time.perf_counter() - started
     return importer.report

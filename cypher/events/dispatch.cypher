@@ -1,4 +1,4 @@
-// Dispatch up to $batch pending tag events, oldest first, in one transaction: number them
+// Dispatch up to $batch pending tag events in one transaction: number them
 // (seq, the order subscribers read them in), fire the linkage rules of each gain, and mark
 // them dispatched. The (:EventLog) node is written first, which locks it: dispatchers in
 // several processes take turns, so every event gets one number and fires once. With nothing
@@ -9,8 +9,12 @@ MERGE (log:EventLog {id: 'tagEvents'})
   ON CREATE SET log.seq = 0
 SET log.dispatchedAt = $now
 WITH log
+// A batch is taken in the store's order (creation order in practice) and ordered within
+// itself: sorting all pending events for every batch would make a bulk import's dispatch
+// quadratic.
 MATCH (e:PendingTagEvent)
-WITH log, e ORDER BY e.at, e.customerId, e.tagId, e.change LIMIT $batch
+WITH log, e LIMIT $batch
+WITH log, e ORDER BY e.at, e.customerId, e.tagId, e.change
 WITH log, collect(e) AS events
 UNWIND range(0, size(events) - 1) AS n
 WITH log, events[n] AS e, log.seq + n + 1 AS seq

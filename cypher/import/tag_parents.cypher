@@ -2,9 +2,19 @@
 // handled one after another (each CALL sees the links made for the rows before it), so a
 // cycle is caught even when its links arrive in the same batch.
 // Returns the rows that were refused: the parent does not exist, or would make a cycle.
+// Either name may be an alias (renameTag, mergeTags): it means that tag.
 UNWIND $rows AS row
-MATCH (t:Tag {name: row.name})
-OPTIONAL MATCH (p:Tag {name: row.parent})
+CALL (row) {
+  OPTIONAL MATCH (own:Tag {name: row.name})
+  OPTIONAL MATCH (:TagAlias {name: row.name})-[:ALIAS_OF]->(aliased:Tag)
+  RETURN coalesce(own, aliased) AS t
+}
+CALL (row) {
+  OPTIONAL MATCH (own:Tag {name: row.parent})
+  OPTIONAL MATCH (:TagAlias {name: row.parent})-[:ALIAS_OF]->(aliased:Tag)
+  RETURN coalesce(own, aliased) AS p
+}
+WITH row, t, p WHERE t IS NOT NULL
 CALL (t, p) {
   WITH t, p,
        CASE

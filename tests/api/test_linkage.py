@@ -5,13 +5,16 @@ at once, dispatchers racing, and events left pending by a process that died."""
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from graph import tag_events
 from graph.db import Graph
+from graph.importer import import_files
 from tests.api.conftest import Api, snapshot
 
 LINK = """
@@ -187,3 +190,32 @@ async def test_bad_linkage_rules_write_nothing(
     error = await api.error(LINK, input={"name": "New"} | input)
     assert (error["message"], error["extensions"]["code"]) == (message, "BAD_USER_INPUT")
     assert await snapshot(shop) == before
+
+
+async def test_imported_gains_fire_and_aliases_and_deprecation_apply(
+    api: Api, shop: Graph, tmp_path: Path
+) -> None:
+    await link(api, name="Task", whenTagAdded="Risk", action="CREATE_TASK", taskTitle="t")
+    await api('mutation { renameTag(name: "Risk", newName: "风险") { id } }')
+    lines = [
+        {"kind": "tagAssignment", "customerId": "c2", "tag": "Risk"},  # the alias
+        {"kind": "tagAssignment", "customerId": "c3", "tag": "风险"},
+        {"kind": "tagAssignment", "customerId": "c1", "tag": "Old"},  # deprecated
+        {"kind": "tag", "name": "Risk", "description": "may churn"},  # updates 风险
+    ]
+    path = tmp_path / "tags.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    report = await import_files(shop, [path])
+    assert [(r.line, r.reason) for r in report.rejections] == [
+        (3, "tag: tag 'Old' is deprecated and cannot be assigned")
+    ]
+    assert report.events == 2
+    assert [t["title"] for t in await tasks(api, "c2")] == ["t"]
+    assert [t["title"] for t in await tasks(api, "c3")] == ["t"]
+    tag = (await api('{ tag(name: "风险") { description customerCount } }'))["tag"]
+    assert tag == {"description": "may churn", "customerCount": 2}
+    names = await api("{ tags(includeDeprecated: true) { name } }")
+    assert "Risk" not in [t["name"] for t in names["tags"]]  # no new tag under the old name
+    again = await import_files(shop, [path])
+    assert again.events == 0  # nothing new: no event, no task
+    assert len(await tasks(api, "c2")) == 1
