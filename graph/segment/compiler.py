@@ -450,6 +450,8 @@ def compile_segment(definition: Definition, as_of: datetime, prefix: str = "") -
             text = node.render(p)
         if text != "true":
             where.append(text)
+    if len(candidates) == 1:  # every member comes from that set: no need to look it up
+        where.remove(f"c IN {candidates[0]}")
     match = "\n".join([*p.sets, _start(candidates)])
     text = match + ("\nWHERE " + "\n  AND ".join(where) if where else "")
     params = dict(p.values)
