@@ -31,6 +31,7 @@ from graph.db import Graph, open_graph
 from graph.errors import GraphUnavailable
 from graph.event_feed import TagEventFeed
 from graph.settings import Settings
+from graph.tag_rules import run_rules
 from schema.context import Context
 from schema.root import schema
 
@@ -99,6 +100,22 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
 
 
+async def run_rules_every(graph: Graph, seconds: float) -> None:
+    """Run the tag rules now and then every `seconds`; a failed run is logged, not fatal."""
+    while True:
+        try:
+            runs = await run_rules(graph)
+            added, removed = sum(r.added for r in runs), sum(r.removed for r in runs)
+            log.info(
+                "tag rules: %d ran, %d assignments added, %d removed", len(runs), added, removed
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.warning("tag rules: the run failed; next try in %s s", seconds, exc_info=True)
+        await asyncio.sleep(seconds)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """The app for these settings (default: from the environment)."""
     settings = settings or Settings()
@@ -108,13 +125,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.graph = await open_graph(settings)
         app.state.events = TagEventFeed(app.state.graph, settings.event_poll_s)
-        feed = asyncio.create_task(app.state.events.run(), name="tag event feed")
+        tasks = [asyncio.create_task(app.state.events.run(), name="tag event feed")]
+        if settings.rules_every_s:
+            rules = run_rules_every(app.state.graph, settings.rules_every_s)
+            tasks.append(asyncio.create_task(rules, name="tag rules"))
         try:
             yield
         finally:
-            feed.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await feed
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await app.state.graph.close()
 
     return Starlette(

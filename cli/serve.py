@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Annotated
 
@@ -65,12 +66,19 @@ def serve(
     demo_customers: Annotated[
         int, typer.Option(min=1, help="Customers in the demo graph (with --demo).")
     ] = DEMO_CUSTOMERS,
+    rules_every: Annotated[
+        float | None,
+        typer.Option(min=1, help="Run the tag rules every this many seconds.", show_default=False),
+    ] = None,
 ) -> None:
     """The GraphQL server: GraphiQL at /graphql, health at /healthz and /readyz."""
     from server import create_app  # here, so other commands need not load the schema
 
     configure_logging()
     settings = Settings()
+    if rules_every is not None:
+        settings = settings.model_copy(update={"rules_every_s": rules_every})
     run(prepare(settings, demo_customers if demo else None))
     console.print(f"GraphiQL: {graphiql_url(host, port)}", highlight=False, soft_wrap=True)
-    uvicorn.run(create_app, factory=True, host=host, port=port, log_level="info")
+    app = functools.partial(create_app, settings)
+    uvicorn.run(app, factory=True, host=host, port=port, log_level="info")

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     # How often `c360 serve` looks for tag events (its own and other processes') to dispatch
     # and deliver to tagEvents subscribers.
     event_poll_s: float = Field(default=0.5, alias="C360_EVENT_POLL")
+    # When set, `c360 serve` runs the tag rules every this many seconds (`--rules-every`).
+    rules_every_s: float | None = Field(default=None, gt=0, alias="C360_RULES_EVERY")
 
     @property
     def uses_local_neo4j(self) -> bool:

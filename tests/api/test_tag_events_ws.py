@@ -4,6 +4,7 @@ speaking graphql-transport-ws, and tag changes made through the API and by anoth
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import subprocess
@@ -31,10 +32,16 @@ subscription ($tags: [String!]) {
 @pytest.fixture
 def server(shop: Graph, settings: Settings) -> Iterator[str]:
     """`c360 serve` on a free port, polling for events every 0.1 s; yields its base URL."""
+    with serving() as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving(*args: str) -> Iterator[str]:
     port = free_port()
     env = os.environ | {"C360_EVENT_POLL": "0.1"}  # the settings fixture exported NEO4J_*
     process = subprocess.Popen(
-        [str(C360), "serve", "--port", str(port)],
+        [str(C360), "serve", "--port", str(port), *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=env,
@@ -143,3 +150,19 @@ async def test_an_unknown_tag_in_the_filter_is_an_error(
         "id": "1",
         "type": "complete",
     }
+
+
+async def test_serve_runs_the_tag_rules_periodically(shop: Graph, settings: Settings) -> None:
+    await tag_rules.create(shop, "Buyers", "Risk", {"minPurchaseCount": 1})
+    holders = '{ tag(name: "Risk") { customers { edges { node { id } } } } }'
+    with serving("--rules-every", "1") as url:
+        deadline = time.monotonic() + 30
+        while True:
+            async with httpx2.AsyncClient(timeout=30) as client:
+                body = (await client.post(f"{url}/graphql", json={"query": holders})).json()
+            found = [e["node"]["id"] for e in body["data"]["tag"]["customers"]["edges"]]
+            if found:
+                break
+            assert time.monotonic() < deadline, "the rules did not run"
+            await asyncio.sleep(0.5)
+    assert found == ["c1", "c2"]
