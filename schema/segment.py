@@ -48,6 +48,24 @@ class SegmentDefinition:
     interaction_types: list[InteractionType] | None = UNSET
     min_interactions: int | None = UNSET
     no_purchase_within_days: int | None = UNSET
+    first_purchase_within_days: int | None = strawberry.field(
+        default=UNSET,
+        description="Extension: the first PURCHASE (up to asOf) is within this many days.",
+    )
+    min_rfm_score: int | None = strawberry.field(
+        default=UNSET,
+        description="Extension: RFM score at asOf (0..15, docs/tags.md) at least this.",
+    )
+    max_rfm_score: int | None = strawberry.field(
+        default=UNSET, description="Extension: RFM score at asOf at most this."
+    )
+    viewed_categories: list[str] | None = strawberry.field(
+        default=UNSET,
+        description="Extension: VIEWed products of these categories (within withinDays).",
+    )
+    min_category_views: int | None = strawberry.field(
+        default=UNSET, description="Extension: with viewedCategories, at least this many views."
+    )
     and_: list[SegmentDefinition] | None = strawberry.field(name="and", default=UNSET)
     or_: list[SegmentDefinition] | None = strawberry.field(name="or", default=UNSET)
     not_: SegmentDefinition | None = strawberry.field(name="not", default=UNSET)

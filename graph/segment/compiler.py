@@ -286,6 +286,80 @@ class NoPurchase(SetNode):
 
 
 @dataclass(frozen=True)
+class FirstPurchase(SetNode):
+    """Extension: the first PURCHASE up to asOf is in [asOf - days, asOf]: a buyer of that
+    window (from the index) with no purchase before it."""
+
+    days: int
+
+    def membership(self, p: Params) -> tuple[str, bool]:
+        since = f"{p.as_of()} - duration({{days: {p(self.days)}}})"
+        body = _interactions(f"i.type = 'PURCHASE' AND {_window(p, self.days)}") + (
+            "  WITH DISTINCT b\n"
+            "  WHERE NOT EXISTS { (b)-[:HAD]->(j:Interaction) "
+            f"WHERE j.type = 'PURCHASE' AND j.occurredAt < {since} }}\n"
+            "  RETURN collect(b)"
+        )
+        return p.customer_set(body), True
+
+
+# The RFM score at asOf (docs/tags.md): recency of the last PURCHASE, frequency and monetary
+# value of the PURCHASEs of the 365 days up to asOf, each scored 0..5 on fixed bands.
+RFM_SCORE = """
+  WITH b, duration.inDays(max(i.occurredAt), {as_of}).days AS days, count(*) AS purchases,
+       sum(coalesce(i.amount, 0.0)) AS spend
+  WITH b,
+       CASE WHEN days <= 30 THEN 5 WHEN days <= 60 THEN 4 WHEN days <= 90 THEN 3
+            WHEN days <= 180 THEN 2 ELSE 1 END
+     + CASE WHEN purchases >= 12 THEN 5 WHEN purchases >= 6 THEN 4 WHEN purchases >= 3 THEN 3
+            WHEN purchases >= 2 THEN 2 ELSE 1 END
+     + CASE WHEN spend >= 20000 THEN 5 WHEN spend >= 8000 THEN 4 WHEN spend >= 3000 THEN 3
+            WHEN spend >= 1000 THEN 2 WHEN spend > 0 THEN 1 ELSE 0 END AS score
+""".strip("\n")
+
+
+@dataclass(frozen=True)
+class Rfm(SetNode):
+    """Extension: the RFM score at asOf within [low, high]. Customers without a purchase in
+    the 365 days score 0: when 0 is in range, the set holds the buyers out of range."""
+
+    low: int
+    high: int
+
+    def membership(self, p: Params) -> tuple[str, bool]:
+        zero_meets = self.low <= 0
+        low, high = p(self.low), p(self.high)
+        test = f"score < {low} OR score > {high}" if zero_meets else f"{low} <= score <= {high}"
+        body = (
+            _interactions(f"i.type = 'PURCHASE' AND {_window(p, 365)}")
+            + RFM_SCORE.format(as_of=p.as_of())
+            + f"\n  WHERE {test}\n  RETURN collect(b)"
+        )
+        return p.customer_set(body), not zero_meets
+
+
+@dataclass(frozen=True)
+class CategoryViews(SetNode):
+    """Extension: at least `at_least` VIEWs of products of the categories in the window: from
+    the products (category index) back through their interactions, as in `Purchased`."""
+
+    categories: tuple[str, ...]
+    at_least: int
+    days: int | None
+
+    def membership(self, p: Params) -> tuple[str, bool]:
+        body = (
+            f"MATCH (pr:Product) WHERE pr.category IN {p(self.categories)}\n"
+            "  UNWIND [(pr)<-[:ABOUT]-(x) | x] AS i\n"
+            "  MATCH (b:Customer)-[:HAD]->(i)\n"
+            f"  WHERE i:Interaction AND i.type = 'VIEW' AND {_window(p, self.days)}\n"
+            f"  WITH b, count(*) AS found WHERE found >= {p(self.at_least)}\n"
+            "  RETURN collect(b)"
+        )
+        return p.customer_set(body), True
+
+
+@dataclass(frozen=True)
 class And(Node):
     children: tuple[Node, ...]
 
@@ -356,6 +430,14 @@ def conditions(d: Definition) -> list[Node]:
         out.append(Interactions(types, minimum, d.within_days))
     if d.no_purchase_within_days is not None:
         out.append(NoPurchase(d.no_purchase_within_days))
+    if d.first_purchase_within_days is not None:
+        out.append(FirstPurchase(d.first_purchase_within_days))
+    if d.min_rfm_score is not None or d.max_rfm_score is not None:
+        low = 0 if d.min_rfm_score is None else d.min_rfm_score
+        out.append(Rfm(low, 15 if d.max_rfm_score is None else d.max_rfm_score))
+    if d.viewed_categories:
+        views = 1 if d.min_category_views is None else d.min_category_views
+        out.append(CategoryViews(d.viewed_categories, views, d.within_days))
     if d.and_:
         out.append(And(tuple(And(tuple(conditions(child))) for child in d.and_)))
     if d.or_:

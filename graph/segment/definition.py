@@ -10,6 +10,10 @@ Choices the contract leaves open (documented in docs/schema.graphql too):
 - `interactionTypes` without `minInteractions` means at least one such interaction.
 - `withinDays` alone is an error: it only shapes the purchase/interaction counts and sums.
 - `minAge > maxAge` and `minTotalSpend > maxTotalSpend` are errors (they could match no one).
+
+Extensions (documented in docs/tags.md with their formulas): `firstPurchaseWithinDays`,
+`minRfmScore`/`maxRfmScore` (0..15), `viewedCategories` with `minCategoryViews` (default 1),
+shaped by `withinDays` like the interaction counts.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ MAX_DEFINITIONS = 1000
 MAX_INT = 1_000_000_000
 MAX_DAYS = 36_600  # a century
 MAX_AGE = 200
+MAX_RFM = 15
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,12 @@ class Definition:
     interaction_types: tuple[InteractionType, ...] | None = None
     min_interactions: int | None = None
     no_purchase_within_days: int | None = None
+    # Extensions beyond the contract (docs/tags.md, for the default tag rules):
+    first_purchase_within_days: int | None = None
+    min_rfm_score: int | None = None
+    max_rfm_score: int | None = None
+    viewed_categories: tuple[str, ...] | None = None
+    min_category_views: int | None = None
     and_: tuple[Definition, ...] | None = None
     or_: tuple[Definition, ...] | None = None
     not_: Definition | None = None
@@ -181,7 +192,8 @@ def _parse(raw: object, path: str, depth: int, budget: _Budget) -> Definition:
 def _value(key: str, value: object, path: str, depth: int, budget: _Budget) -> object:
     if key in ("allTags", "anyTags", "noneTags"):
         return _strings(value, path, normalize_name)
-    if key in ("cities", "regions", "purchasedAnyProducts", "purchasedAllProducts"):
+    if key in ("cities", "regions", "purchasedAnyProducts", "purchasedAllProducts",
+               "viewedCategories"):  # fmt: skip
         return _strings(value, path, _text)
     if key == "genders":
         return _strings(value, path, normalize_gender)
@@ -191,10 +203,14 @@ def _value(key: str, value: object, path: str, depth: int, budget: _Budget) -> o
         return _types(value, path)
     if key in ("minAge", "maxAge"):
         return _int(value, path, 0, MAX_AGE)
-    if key in ("withinDays", "noPurchaseWithinDays"):
+    if key in ("withinDays", "noPurchaseWithinDays", "firstPurchaseWithinDays"):
         return _int(value, path, 1, MAX_DAYS)
     if key in ("minPurchaseCount", "minInteractions"):
         return _int(value, path, 0, MAX_INT)
+    if key == "minCategoryViews":
+        return _int(value, path, 1, MAX_INT)
+    if key in ("minRfmScore", "maxRfmScore"):
+        return _int(value, path, 0, MAX_RFM)
     if key in ("minTotalSpend", "maxTotalSpend"):
         return _float(value, path)
     if key == "not":
@@ -210,8 +226,14 @@ def _check_combinations(d: Definition, path: str) -> None:
     low, high = d.min_total_spend, d.max_total_spend
     if low is not None and high is not None and low > high:
         raise BadUserInput(f"{path}.maxTotalSpend", f"must not be below minTotalSpend ({low})")
+    low_rfm, high_rfm = d.min_rfm_score, d.max_rfm_score
+    if low_rfm is not None and high_rfm is not None and low_rfm > high_rfm:
+        raise BadUserInput(f"{path}.maxRfmScore", f"must not be below minRfmScore ({low_rfm})")
+    if d.min_category_views is not None and d.viewed_categories is None:
+        raise BadUserInput(f"{path}.minCategoryViews", "applies to viewedCategories; give them")
     windowed = (d.min_purchase_count, d.min_total_spend, d.max_total_spend, d.min_interactions)
-    if d.within_days is not None and all(v is None for v in windowed) and not d.interaction_types:
+    shaped = d.interaction_types or d.viewed_categories
+    if d.within_days is not None and all(v is None for v in windowed) and not shaped:
         raise BadUserInput(
             f"{path}.withinDays",
             "applies to minPurchaseCount, minTotalSpend, maxTotalSpend or minInteractions; "
