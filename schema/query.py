@@ -17,6 +17,7 @@ from schema.pagination import Connection
 from schema.product import Product
 from schema.segment import Segment, SegmentDefinition, SegmentPreview
 from schema.tag import Tag
+from schema.tag_health import TagHealth
 from schema.tag_rule import TagRule
 
 
@@ -86,6 +87,10 @@ class Query:
     @field(description="Every saved segment, ordered by name (then createdAt, then id).")
     async def segments(self, info: Info) -> list[Segment]:
         return [Segment.from_record(record) for record in await segments.segments(info)]
+
+    @field(description="Unused, undescribed and redundant active tags.")
+    async def tag_health(self) -> TagHealth:
+        return TagHealth()
 
     @field(description="Every tag rule, in creation order (the order runs take).")
     async def tag_rules(self, info: Info) -> list[TagRule]:
