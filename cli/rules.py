@@ -11,6 +11,8 @@ from rich.table import Table
 from cli.output import console, run, user_errors
 from graph.cleansing import parse_datetime
 from graph.db import Record, graph_session
+from graph.default_rules import Installed, install
+from graph.migrate import migrate
 from graph.settings import Settings
 from graph.tag_rules import RuleRun, all_rules, run_rules
 
@@ -79,3 +81,27 @@ def list_command() -> None:
             str(rule["definition"]),
         )
     console.print(table)
+
+
+@app.command("install-defaults")
+@user_errors
+def install_defaults_command() -> None:
+    """Install the default rule set: value tiers (RFM), purchase status, interests.
+
+    Missing tags and rules are created; rules already there (edited or not) are kept, so
+    running it again changes nothing. The rules take effect at the next `c360 rules run`.
+    """
+
+    async def go() -> Installed:
+        async with graph_session(Settings()) as graph:
+            await migrate(graph)
+            return await install(graph)
+
+    report = run(go())
+    for name in report.rules_created:
+        console.print(f"  created rule {name}")
+    console.print(
+        f"Default rules: {len(report.rules_created)} created, {len(report.rules_kept)} already "
+        f"there; {len(report.tags_created)} tags created. Run `c360 rules run` to apply them.",
+        highlight=False,
+    )
