@@ -52,13 +52,7 @@ async def create(graph: Graph, name: str, tag: str, raw_definition: Any) -> Reco
     kept = (await api_tags.require(graph, {tag: "tag"}))[tag]
     if kept.tag.get("status") == "DEPRECATED":
         raise BadUserInput("tag", f"tag {kept.name!r} is deprecated and cannot be assigned")
-    resolved = await api_segments.check(graph, definition)
-    # A rule whose definition looks at its own tag (or one above it, which its holders
-    # satisfy) would feed on its own output.
-    for used, path in tag_names(resolved).items():
-        if used == kept.name or used in kept.above:
-            raise BadUserInput(path, f"the rule's own tag {kept.name!r} is held because of "
-                               "this rule; a definition cannot depend on it")  # fmt: skip
+    await _check_definition(graph, definition, kept)
     row = await graph.write_one(
         "rules/create",
         id=f"rule-{uuid.uuid4().hex[:12]}",
@@ -73,6 +67,44 @@ async def create(graph: Graph, name: str, tag: str, raw_definition: Any) -> Reco
         raise BadUserInput("tag", f"unknown tag {tag!r}")
     rule: Record = row["rule"]
     return rule
+
+
+async def _check_definition(graph: Graph, definition: Definition, kept: api_tags.Resolved) -> None:
+    """Known tags and products only, and none the rule's own output decides: its tag, or a
+    tag above it (which the tag's holders satisfy)."""
+    resolved = await api_segments.check(graph, definition)
+    for used, path in tag_names(resolved).items():
+        if used == kept.name or used in kept.above:
+            raise BadUserInput(path, f"the rule's own tag {kept.name!r} is held because of "
+                               "this rule; a definition cannot depend on it")  # fmt: skip
+
+
+async def update(
+    graph: Graph, rule_id: str, name: str | None, raw_definition: Any | None
+) -> Record:
+    """A new name and/or definition for a rule; its tag and assignments stay until a run."""
+    rule = await by_id(graph, rule_id)
+    clean = None if name is None else rule_name(name)
+    text = None
+    if raw_definition is not None:
+        definition = parse_definition(raw_definition)
+        kept = (await api_tags.require(graph, {rule["tag"]["name"]: "id"}))[rule["tag"]["name"]]
+        await _check_definition(graph, definition, kept)
+        text = api_segments.definition_text(definition)
+    row = await graph.write_one("rules/update", id=rule_id, ruleName=clean, definition=text)
+    if row is None:
+        raise NotFound("tag rule", rule_id, field="id")
+    if row["duplicate"]:
+        raise BadUserInput("name", f"a tag rule named {clean!r} already exists")
+    updated: Record = row["rule"]
+    return updated
+
+
+async def by_id(graph: Graph, rule_id: str) -> Record:
+    for rule in await all_rules(graph):
+        if rule["id"] == rule_id:
+            return rule
+    raise NotFound("tag rule", rule_id, field="id")
 
 
 async def all_rules(graph: Graph) -> list[Record]:

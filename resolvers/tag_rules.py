@@ -23,6 +23,14 @@ async def create(info: Info, name: str, tag: str, definition: dict[str, Any]) ->
     return rule
 
 
+async def update(
+    info: Info, rule_id: str, name: str | None, definition: dict[str, Any] | None
+) -> Record:
+    rule = await tag_rules.update(info.context.graph, rule_id.strip(), name, definition)
+    info.context.loaders.clear_all()
+    return rule
+
+
 async def set_enabled(info: Info, rule_id: str, enabled: bool) -> Record:
     if not rule_id.strip():
         raise NotFound("tag rule", rule_id, field="id")

@@ -86,6 +86,21 @@ class Mutation:
         record = await tag_rules.create(info, name, tag, definition.to_raw())
         return TagRule.from_record(record)
 
+    @mutation(
+        description="Edit a rule: a new name and/or definition (checked like createTagRule). "
+        "Its assignments change at the next run."
+    )
+    async def update_tag_rule(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        name: str | None = strawberry.UNSET,
+        definition: SegmentDefinition | None = strawberry.UNSET,
+    ) -> TagRule:
+        raw = definition.to_raw() if isinstance(definition, SegmentDefinition) else None
+        record = await tag_rules.update(info, id, given(name), raw)
+        return TagRule.from_record(record)
+
     @mutation(description="Enable or disable a rule; a disabled rule's assignments stay.")
     async def set_tag_rule_enabled(self, info: Info, id: strawberry.ID, enabled: bool) -> TagRule:
         return TagRule.from_record(await tag_rules.set_enabled(info, id, enabled))

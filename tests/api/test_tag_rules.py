@@ -178,3 +178,34 @@ def test_rules_from_the_command_line(rule_for_cli: str) -> None:
 async def rule_for_cli(shop: Graph, settings: Settings) -> str:
     rule = await tag_rules.create(shop, "Buyers", "Risk", {"minPurchaseCount": 1})
     return str(rule["id"])
+
+
+UPDATE = """
+mutation ($id: ID!, $name: String, $d: SegmentDefinition) {
+  updateTagRule(id: $id, name: $name, definition: $d) { name definition tag { name } }
+}
+"""
+
+
+async def test_rules_can_be_edited(api: Api, shop: Graph) -> None:
+    rule = await create(api, "Buyers", "Risk", {"minPurchaseCount": 1})
+    await create(api, "Other", "VIP", {"minPurchaseCount": 1})
+    assert await run(api, MARCH) == [("Buyers", 2, 0), ("Other", 0, 0)]
+    edited = (await api(UPDATE, id=rule["id"], d={"minPurchaseCount": 3}))["updateTagRule"]
+    assert edited == {"name": "Buyers", "definition": '{"minPurchaseCount":3}',
+                      "tag": {"name": "Risk"}}  # fmt: skip
+    assert await run(api, MARCH) == [("Buyers", 0, 1), ("Other", 0, 0)]  # c2 bought once
+    renamed = (await api(UPDATE, id=rule["id"], name="Loyal buyers"))["updateTagRule"]
+    assert renamed["name"] == "Loyal buyers" and '"minPurchaseCount":3' in renamed["definition"]
+    before = await snapshot(shop)
+    for variables, message in [
+        ({"name": "Other"}, "name: a tag rule named 'Other' already exists"),
+        ({"d": {"anyTags": ["Risk"]}}, "definition.anyTags: the rule's own tag 'Risk' is held "
+         "because of this rule; a definition cannot depend on it"),
+        ({"d": {"anyTags": ["Nope"]}}, "definition.anyTags: unknown tag 'Nope'"),
+    ]:  # fmt: skip
+        error = await api.error(UPDATE, id=rule["id"], **variables)
+        assert error["message"] == message
+    error = await api.error(UPDATE, id="rule-nope", name="x")
+    assert error["extensions"]["code"] == "NOT_FOUND"
+    assert await snapshot(shop) == before
