@@ -209,3 +209,21 @@ async def test_deprecated_tags_are_kept_but_not_assignable(api: Api, shop: Graph
     assert error["message"] == "tags: tag 'VIP' is deprecated and cannot be assigned"
     assert (await api(COUNT, d={"anyTags": ["VIP"]}))["segmentPreview"]["count"] == 2
     await api(DEPRECATE, n="VIP")  # again: no change, no error
+
+
+async def test_an_alias_works_in_every_mutation_taking_a_tag_name(api: Api, shop: Graph) -> None:
+    await api(RENAME, n="Risk", to="风险")
+    link = await api(
+        'mutation { createLinkageRule(input: {name: "l", whenTagAdded: "Risk", '
+        'action: ASSIGN_OWNER, owners: ["Ann"]}) { whenTagAdded { name } } }'
+    )
+    assert link["createLinkageRule"]["whenTagAdded"] == {"name": "风险"}
+    rule = await api(
+        'mutation { createTagRule(name: "r", tag: "Risk", definition: {cities: ["Beijing"]}) '
+        "{ tag { name } } }"
+    )
+    assert rule["createTagRule"]["tag"] == {"name": "风险"}
+    assert (await api(RENAME, n="Risk", to="危险"))["renameTag"] == {"name": "危险"}
+    assert (await api(DEPRECATE, n="风险"))["deprecateTag"]["name"] == "危险"
+    merged = (await api(MERGE, sources=["Risk"], into="Old"))["mergeTags"]
+    assert merged["aliases"] == ["Risk", "危险", "风险"]
