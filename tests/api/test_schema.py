@@ -39,7 +39,6 @@ NOT_YET = {
         "similarCustomers",
         "alsoBought",
         "customerMap",
-        "tagHealth",
     },
     "Mutation": set(),
 }
@@ -49,8 +48,6 @@ NOT_YET_TYPES = {
     "GraphNode",
     "GraphEdge",
     "GraphView",
-    "TagHealth",
-    "TagPair",
 }
 
 
