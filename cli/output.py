@@ -5,13 +5,23 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable, Coroutine
-from typing import Any, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from graph.errors import C360Error
+
+# `--as-of` of every command that evaluates definitions at a moment (parse_datetime checks it).
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Evaluate at this ISO 8601 time (default: now), e.g. 2026-11-01T00:00:00Z.",
+        show_default=False,
+    ),
+]
 
 console = Console()
 err_console = Console(stderr=True)

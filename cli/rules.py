@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from cli.output import console, run, user_errors
+from cli.output import AsOf, console, run, user_errors
 from graph.cleansing import parse_datetime
 from graph.db import Record, graph_session
 from graph.default_rules import Installed, install
@@ -22,14 +21,7 @@ app = typer.Typer(help="Tag rules: list them, run them.", no_args_is_help=True)
 @app.command("run")
 @user_errors
 def run_command(
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="Evaluate at this ISO 8601 time (default: now), e.g. 2026-11-01T00:00:00Z.",
-            show_default=False,
-        ),
-    ] = None,
+    as_of: AsOf = None,
 ) -> None:
     """Run every enabled rule (one transaction each, in creation order) and report changes.
 

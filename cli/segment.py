@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cli.output import err_console, fail, run, user_errors
+from cli.output import AsOf, err_console, fail, run, user_errors
 from graph.cleansing import parse_datetime
 from graph.db import graph_session
 from graph.segment_export import ExportFormat, members, write
@@ -25,14 +25,7 @@ def export(
     export_format: Annotated[
         ExportFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ExportFormat.csv,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="Evaluate at this ISO 8601 time (default: now), e.g. 2026-11-01T00:00:00Z.",
-            show_default=False,
-        ),
-    ] = None,
+    as_of: AsOf = None,
     output: Annotated[
         Path | None,
         typer.Option(

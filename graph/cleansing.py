@@ -73,3 +73,17 @@ def parse_datetime(value: str, field: str) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+MAX_LABEL = 200
+
+
+def normalize_label(value: str, field: str) -> str:
+    """A name people give things (segments, rules): inner whitespace collapsed, non-empty,
+    at most MAX_LABEL characters."""
+    text = " ".join(value.split())
+    if not text:
+        raise BadUserInput(field, "must not be empty")
+    if len(text) > MAX_LABEL:
+        raise BadUserInput(field, f"at most {MAX_LABEL} characters, got {len(text)}")
+    return text

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from graph import api_tags
+from graph.cleansing import normalize_label
 from graph.db import Graph, Record
 from graph.errors import BadUserInput
 
-MAX_NAME = 200
 MAX_OWNERS = 1000
 MAX_DUE_DAYS = 36_600
 
@@ -34,15 +34,6 @@ class LinkageRuleInput:
     owners: list[str] | None = None
 
 
-def _name(value: str, field: str) -> str:
-    text = " ".join(value.split())
-    if not text:
-        raise BadUserInput(field, "must not be empty")
-    if len(text) > MAX_NAME:
-        raise BadUserInput(field, f"at most {MAX_NAME} characters, got {len(text)}")
-    return text
-
-
 def _checked(rule: LinkageRuleInput) -> dict[str, object]:
     """The action's own fields, checked; the other action's fields must be left out."""
     if rule.action == "CREATE_TASK":
@@ -55,7 +46,7 @@ def _checked(rule: LinkageRuleInput) -> dict[str, object]:
             raise BadUserInput(
                 "input.dueInDays", f"must be between 0 and {MAX_DUE_DAYS}, got {due}"
             )
-        return {"taskTitle": _name(rule.task_title, "input.taskTitle"), "dueInDays": due,
+        return {"taskTitle": normalize_label(rule.task_title, "input.taskTitle"), "dueInDays": due,
                 "owners": None}  # fmt: skip
     if rule.task_title is not None or rule.due_in_days is not None:
         field = "input.taskTitle" if rule.task_title is not None else "input.dueInDays"
@@ -64,13 +55,13 @@ def _checked(rule: LinkageRuleInput) -> dict[str, object]:
         raise BadUserInput("input.owners", "ASSIGN_OWNER needs at least one owner")
     if len(rule.owners) > MAX_OWNERS:
         raise BadUserInput("input.owners", f"at most {MAX_OWNERS} owners, got {len(rule.owners)}")
-    owners = [_name(owner, f"input.owners[{i}]") for i, owner in enumerate(rule.owners)]
+    owners = [normalize_label(owner, f"input.owners[{i}]") for i, owner in enumerate(rule.owners)]
     return {"taskTitle": None, "dueInDays": None, "owners": owners}
 
 
 async def create(graph: Graph, rule: LinkageRuleInput) -> Record:
     """A new linkage rule; it fires for gains of its tag from now on."""
-    name = _name(rule.name, "input.name")
+    name = normalize_label(rule.name, "input.name")
     fields = _checked(rule)
     tag = (await api_tags.require(graph, {rule.when_tag_added: "input.whenTagAdded"}))[
         rule.when_tag_added

@@ -20,11 +20,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from graph import api_segments, api_tags, tag_events
+from graph.cleansing import normalize_label
 from graph.db import Graph, Record, Tx
 from graph.errors import BadUserInput, NotFound
 from graph.segment import Definition, compile_segment, parse_definition, tag_names
-
-MAX_NAME = 200
 
 
 @dataclass(frozen=True)
@@ -36,18 +35,9 @@ class RuleRun:
     removed: int
 
 
-def rule_name(name: str) -> str:
-    text = " ".join(name.split())
-    if not text:
-        raise BadUserInput("name", "must not be empty")
-    if len(text) > MAX_NAME:
-        raise BadUserInput("name", f"at most {MAX_NAME} characters, got {len(text)}")
-    return text
-
-
 async def create(graph: Graph, name: str, tag: str, raw_definition: Any) -> Record:
     """A new enabled rule keeping `tag` (a name or alias) equal to the definition."""
-    clean = rule_name(name)
+    clean = normalize_label(name, "name")
     definition = parse_definition(raw_definition)
     kept = (await api_tags.require(graph, {tag: "tag"}))[tag]
     if kept.tag.get("status") == "DEPRECATED":
@@ -84,7 +74,7 @@ async def update(
 ) -> Record:
     """A new name and/or definition for a rule; its tag and assignments stay until a run."""
     rule = await by_id(graph, rule_id)
-    clean = None if name is None else rule_name(name)
+    clean = None if name is None else normalize_label(name, "name")
     text = None
     if raw_definition is not None:
         definition = parse_definition(raw_definition)
@@ -101,10 +91,11 @@ async def update(
 
 
 async def by_id(graph: Graph, rule_id: str) -> Record:
-    for rule in await all_rules(graph):
-        if rule["id"] == rule_id:
-            return rule
-    raise NotFound("tag rule", rule_id, field="id")
+    row = await graph.read_one("rules/by_id", id=rule_id)
+    if row is None:
+        raise NotFound("tag rule", rule_id, field="id")
+    rule: Record = row["rule"]
+    return rule
 
 
 async def all_rules(graph: Graph) -> list[Record]:

@@ -15,14 +15,13 @@ from typing import Any
 
 from graph import api_segments
 from graph.api_segments import Evaluation
+from graph.cleansing import normalize_label
 from graph.db import Record
-from graph.errors import BadUserInput, NotFound
+from graph.errors import NotFound
 from graph.loaders import Page
 from graph.segment import compile_segment, parse_definition
 from resolvers.pagination import EdgePage, check_first, decode_cursor, edge_page
 from schema.context import Info
-
-MAX_NAME = 200
 
 
 @dataclass(frozen=True)
@@ -95,18 +94,9 @@ async def segments(info: Info) -> list[Record]:
     return await api_segments.all_segments(info.context.graph)
 
 
-def segment_name(name: str) -> str:
-    text = " ".join(name.split())
-    if not text:
-        raise BadUserInput("name", "must not be empty")
-    if len(text) > MAX_NAME:
-        raise BadUserInput("name", f"at most {MAX_NAME} characters, got {len(text)}")
-    return text
-
-
 async def save(info: Info, name: str, raw: dict[str, Any]) -> Record:
     """A new segment (names are unique); the definition is checked like a preview's."""
-    clean = segment_name(name)
+    clean = normalize_label(name, "name")
     definition = parse_definition(raw)
     await api_segments.check(info.context.graph, definition)
     record = await api_segments.save(info.context.graph, clean, definition)
