@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 
 from graph.model import LifecycleStageName
-from resolvers import customers, linkage, products, segments, tag_rules, tags
+from resolvers import customers, linkage, products, segments, tag_rules, tags, traversal
 from schema.args import given
 from schema.context import Info
 from schema.customer import Customer
@@ -19,6 +19,7 @@ from schema.segment import Segment, SegmentDefinition, SegmentPreview
 from schema.tag import Tag
 from schema.tag_health import TagHealth
 from schema.tag_rule import TagRule
+from schema.traversal import GraphView, ProductCount, SimilarCustomer
 
 
 @strawberry.type(description="How many customers are currently in a lifecycle stage.")
@@ -99,6 +100,38 @@ class Query:
     @field(description="Every linkage rule, in creation order.")
     async def linkage_rules(self, info: Info) -> list[LinkageRule]:
         return [LinkageRule.from_record(record) for record in await linkage.rules(info)]
+
+    @field(
+        description="Customers sharing direct tags or purchased products with this one, by "
+        "Jaccard score descending, then id; score > 0 only, the customer itself left out. "
+        "first: 0..100. An unknown customerId is NOT_FOUND."
+    )
+    async def similar_customers(
+        self, info: Info, customer_id: strawberry.ID, first: int | None = 10
+    ) -> list[SimilarCustomer]:
+        found = await traversal.similar_customers(info, customer_id, first)
+        return [SimilarCustomer.of(s) for s in found]
+
+    @field(
+        description="Products purchased by the customers who purchased this one (it left "
+        "out), with how many distinct such customers; by customers descending, then id. "
+        "first: 0..100. An unknown productId is NOT_FOUND."
+    )
+    async def also_bought(
+        self, info: Info, product_id: strawberry.ID, first: int | None = 10
+    ) -> list[ProductCount]:
+        return [ProductCount.of(p) for p in await traversal.also_bought(info, product_id, first)]
+
+    @field(
+        description="The customer's own world for drawing: the nodes it reaches in 1..depth "
+        "hops along its relationships (its tags and the tags above them, interactions and "
+        "their products, stages, tasks), the customer first, then the nearest, at most limit "
+        "nodes; edges between them. depth: 0..5, limit: 1..1000. Unknown customerId: NOT_FOUND."
+    )
+    async def customer_map(
+        self, info: Info, customer_id: strawberry.ID, depth: int | None = 2, limit: int | None = 200
+    ) -> GraphView:
+        return GraphView.of(await traversal.customer_map(info, customer_id, depth, limit))
 
     @field(description="All seven lifecycle stages in order, with zeros.")
     async def lifecycle_funnel(self, info: Info) -> list[StageCount]:

@@ -33,22 +33,9 @@ CONTRACT_TAGS = Path(__file__).with_name("contract_tags.graphql")
 SHARED = ROOT.parent / "shared" / "contract"
 SHARED_CONTRACT = SHARED / "schema.graphql"
 
-# Contract parts that later issues build (similarity, recommendations, graph view).
-NOT_YET = {
-    "Query": {
-        "similarCustomers",
-        "alsoBought",
-        "customerMap",
-    },
-    "Mutation": set(),
-}
-NOT_YET_TYPES = {
-    "SimilarCustomer",
-    "ProductCount",
-    "GraphNode",
-    "GraphEdge",
-    "GraphView",
-}
+# Contract parts that later issues build (none left).
+NOT_YET: dict[str, set[str]] = {"Query": set(), "Mutation": set()}
+NOT_YET_TYPES: set[str] = set()
 
 
 def test_committed_sdl_is_the_served_schema() -> None:
