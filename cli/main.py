@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import data, neo4j_cmd, rules, segment, serve
+from cli import cypher, data, neo4j_cmd, rules, segment, serve
 from cli.output import console, run, user_errors
 from graph.db import graph_session
 from graph.migrate import migrate as run_migrate
@@ -23,6 +23,7 @@ app.add_typer(segment.app, name="segment")
 app.add_typer(rules.app, name="rules")
 data.register(app)
 serve.register(app)
+cypher.register(app)
 
 
 @app.command()
