@@ -41,6 +41,8 @@ READY_TIMEOUT_S = 3.0  # /readyz gives up on Neo4j after this long
 # GraphiQL's scripts and styles, installed from npm by scripts/bootstrap (web/package.json)
 # and served by c360 itself, so the playground works on a closed network.
 VENDOR_DIR = Path(__file__).resolve().parent / "web" / "node_modules"
+# The customer map page (web/map: plain HTML and JS drawing with cytoscape from /vendor).
+MAP_DIR = Path(__file__).resolve().parent / "web" / "map"
 _UNPKG = re.compile(r"https://unpkg\.com/((?:@[^/@\"]+/)?[^/@\"]+)@[^/\"]+/")
 log = logging.getLogger("c360.server")
 
@@ -145,6 +147,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
             Mount("/vendor", StaticFiles(directory=VENDOR_DIR, check_dir=False), name="vendor"),
+            Mount("/map", StaticFiles(directory=MAP_DIR, html=True), name="map"),
         ],
         lifespan=lifespan,
     )
