@@ -18,22 +18,26 @@ from functools import cached_property
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.ides import get_graphql_ide_html
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from graph.db import Graph, open_graph
-from graph.errors import GraphUnavailable
+from graph.errors import GraphUnavailable, Unauthenticated
 from graph.event_feed import TagEventFeed
 from graph.settings import Settings
 from graph.tag_rules import run_rules
 from schema.context import Context
-from schema.root import schema
+from schema.root import make_schema
+from security.tokens import TokenVerifier
 
 READY_TIMEOUT_S = 3.0  # /readyz gives up on Neo4j after this long
 
@@ -64,22 +68,46 @@ def local_graphiql_html() -> str:
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    """Strawberry's ASGI app with c360's context (the process's Graph, fresh loaders)."""
+    """Strawberry's ASGI app with c360's context (the process's Graph, fresh loaders, the
+    principal of the request's bearer token)."""
 
     @cached_property
     def graphql_ide_html(self) -> str:
         return local_graphiql_html()
 
     def __init__(self, settings: Settings) -> None:
-        super().__init__(schema, subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,))
+        super().__init__(
+            make_schema(settings), subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,)
+        )
         self.settings = settings
+        self.tokens = TokenVerifier(settings)  # a bad key configuration fails here, at start
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         graph: Graph = request.app.state.graph
         events: TagEventFeed = request.app.state.events
-        return Context(graph=graph, settings=self.settings, request=request, events=events)
+        context = Context(graph=graph, settings=self.settings, request=request, events=events)
+        await self.authenticate(context, request.headers.get("authorization"))
+        return context
+
+    async def authenticate(self, context: Context, authorization: str | None) -> None:
+        try:
+            context.principal = await self.tokens.principal(authorization)
+        except Unauthenticated as e:
+            context.auth_error = e
+
+    async def on_ws_connect(self, context: Context) -> None:
+        """A subscription socket carries its token in the upgrade request's Authorization
+        header or in connection_init's payload; without a valid one it is closed (4403)."""
+        if context.principal is None:
+            authorization = (context.connection_params or {}).get("Authorization")
+            await self.authenticate(
+                context, authorization if isinstance(authorization, str) else None
+            )
+        if context.principal is None or not context.principal.roles:
+            log.info("subscription refused: %s", context.auth_error or "no c360 role")
+            raise ConnectionRejectionError
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -118,10 +146,52 @@ async def run_rules_every(graph: Graph, seconds: float) -> None:
         await asyncio.sleep(seconds)
 
 
+class BodyLimit:
+    """ASGI wrapper: a request body over `limit` bytes is refused with 413 before the app
+    parses it (declared by Content-Length, or counted while it streams in)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self.too_large(scope, receive, send)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                raise BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, counting_receive, send)
+        except BodyTooLarge:
+            await self.too_large(scope, receive, send)
+
+    async def too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        reason = f"the request body is over {self.limit:,} bytes (C360_MAX_BODY_BYTES)"
+        response = JSONResponse({"errors": [{"message": reason}]}, status_code=413)
+        await response(scope, receive, send)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """The app for these settings (default: from the environment)."""
     settings = settings or Settings()
     graphql = GraphQLApp(settings)
+    body_limited_graphql = BodyLimit(graphql, settings.max_body_bytes)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -144,7 +214,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
-            Route("/graphql", graphql),
+            Route("/graphql", body_limited_graphql),
             WebSocketRoute("/graphql", graphql),
             Mount("/vendor", StaticFiles(directory=VENDOR_DIR, check_dir=False), name="vendor"),
             Mount("/map", StaticFiles(directory=MAP_DIR, html=True), name="map"),

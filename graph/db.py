@@ -3,11 +3,18 @@
 `Graph` wraps one `AsyncDriver` (one per process, owned by whoever opened it). Reads and
 writes are managed transactions through `execute_query`, so transient failures, including a
 restart of the local Neo4j, are retried for `max_retry_time_s` before `GraphUnavailable`.
+
+Inside `Graph.atomically(work)` (how the API runs a mutation), every statement the work runs,
+reads included, goes to one explicit write transaction instead: committed when the work
+returns, rolled back when it raises, the whole work retried on transient errors.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
@@ -15,8 +22,15 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import neo4j
-from neo4j import AsyncDriver, AsyncManagedTransaction, Query, RoutingControl
-from neo4j.exceptions import AuthError, ConfigurationError, ServiceUnavailable, SessionExpired
+from neo4j import AsyncDriver, AsyncManagedTransaction, AsyncTransaction, Query, RoutingControl
+from neo4j.exceptions import (
+    AuthError,
+    ConfigurationError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from graph.errors import GraphUnavailable
 from graph.local_neo4j import USER, LocalNeo4j
@@ -48,6 +62,18 @@ def counting_round_trips() -> Iterator[RoundTrips]:
         _round_trips.reset(token)
 
 
+# The explicit transaction of `Graph.atomically`, when the running task is inside one.
+_open_tx: ContextVar[AsyncTransaction | None] = ContextVar("c360_open_tx", default=None)
+
+
+def _retryable(error: BaseException) -> bool:
+    """A transient failure (deadlock, leader switch, Neo4j restarting), maybe wrapped."""
+    for e in (error, error.__cause__):
+        if isinstance(e, (Neo4jError, DriverError)) and e.is_retryable():
+            return True
+    return False
+
+
 def _count() -> None:
     counter = _round_trips.get()
     if counter is not None:
@@ -57,7 +83,7 @@ def _count() -> None:
 class Tx:
     """Named Cypher inside one transaction of `Graph.in_transaction`."""
 
-    def __init__(self, tx: AsyncManagedTransaction) -> None:
+    def __init__(self, tx: AsyncManagedTransaction | AsyncTransaction) -> None:
         self._tx = tx
 
     async def run(self, name: str, /, **params: Any) -> list[Record]:
@@ -72,10 +98,13 @@ class Tx:
 
 
 class Graph:
-    def __init__(self, driver: AsyncDriver, database: str, timeout_s: float) -> None:
+    def __init__(
+        self, driver: AsyncDriver, database: str, timeout_s: float, retry_s: float = 30.0
+    ) -> None:
         self.driver = driver
         self.database = database
         self.timeout_s = timeout_s
+        self.retry_s = retry_s
 
     def _query(self, name: str, text: str, /) -> Query:
         return Query(text, metadata={"app": "c360", "query": name}, timeout=self.timeout_s)
@@ -85,6 +114,8 @@ class Graph:
     ) -> list[Record]:
         _count()
         log.debug("%s %s", name, params)
+        if (tx := _open_tx.get()) is not None:
+            return await Tx(tx).run_text(name, text, **params)
         try:
             records, _, _ = await self.driver.execute_query(
                 self._query(name, text), params, routing_=routing, database_=self.database
@@ -131,6 +162,42 @@ class Graph:
         except (ServiceUnavailable, SessionExpired, AuthError) as e:
             raise GraphUnavailable(f"Neo4j is not reachable: {e}") from e
 
+    async def atomically(self, work: Callable[[], Awaitable[T]]) -> T:
+        """Run `work` with every statement it runs in one write transaction: all or nothing.
+        Transient failures roll back and run `work` again, for up to `retry_s` seconds."""
+        if _open_tx.get() is not None:
+            return await work()  # already inside one: join it
+        deadline = time.monotonic() + self.retry_s
+        delay = 0.1
+        while True:
+            try:
+                return await self._atomically_once(work)
+            except Exception as e:
+                if not _retryable(e) or time.monotonic() + delay > deadline:
+                    if isinstance(e, (ServiceUnavailable, SessionExpired, AuthError)):
+                        raise GraphUnavailable(f"Neo4j is not reachable: {e}") from e
+                    raise
+                log.info("transaction failed (%s); running it again in %.1f s", e, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
+
+    async def _atomically_once(self, work: Callable[[], Awaitable[T]]) -> T:
+        async with self.driver.session(database=self.database) as session:
+            tx = await session.begin_transaction(
+                metadata={"app": "c360", "query": "mutation"}, timeout=self.timeout_s
+            )
+            token = _open_tx.set(tx)
+            try:
+                result = await work()
+                await tx.commit()
+                return result
+            finally:
+                _open_tx.reset(token)
+                if not tx.closed():  # raised before the commit
+                    # on a broken connection there is nothing left to roll back
+                    with contextlib.suppress(Neo4jError, DriverError, OSError):
+                        await tx.rollback()
+
     async def close(self) -> None:
         await self.driver.close()
 
@@ -167,7 +234,9 @@ async def open_graph(settings: Settings, *, start_local: bool = True) -> Graph:
     except (ServiceUnavailable, OSError) as e:
         await driver.close()
         raise GraphUnavailable(f"cannot connect to Neo4j at {uri} (is it running?)") from e
-    return Graph(driver, settings.neo4j_database, settings.query_timeout_s)
+    return Graph(
+        driver, settings.neo4j_database, settings.query_timeout_s, settings.max_retry_time_s
+    )
 
 
 @asynccontextmanager

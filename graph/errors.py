@@ -5,6 +5,9 @@
     ├── NotFound               an id or name that does not exist (GraphQL: NOT_FOUND)
     ├── GraphUnavailable       Neo4j cannot be reached or refused the credentials
     ├── QueryError             Cypher that Neo4j rejected (analysts' queries)
+    ├── Unauthenticated        no bearer token, or one that is not valid (UNAUTHENTICATED)
+    ├── Forbidden              a valid token whose roles do not allow the action (FORBIDDEN)
+    ├── ConfigurationError     a setting that cannot work (e.g. a JWT secret too short)
     └── LocalNeo4jError        the local Neo4j could not be built, started or stopped
 
 Each carries a GraphQL error code so the API can hand it to clients unmasked: graphql-core copies
@@ -58,6 +61,18 @@ class GraphUnavailable(C360Error):
 
 class QueryError(C360Error):
     code = "BAD_USER_INPUT"
+
+
+class Unauthenticated(C360Error):
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(C360Error):
+    code = "FORBIDDEN"
+
+
+class ConfigurationError(C360Error):
+    code = "INTERNAL_SERVER_ERROR"
 
 
 class LocalNeo4jError(C360Error):

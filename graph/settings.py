@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -36,6 +37,22 @@ class Settings(BaseSettings):
     event_poll_s: float = Field(default=0.5, alias="C360_EVENT_POLL")
     # When set, `c360 serve` runs the tag rules every this many seconds (`--rules-every`).
     rules_every_s: float | None = Field(default=None, gt=0, alias="C360_RULES_EVERY")
+
+    # Bearer tokens (docs/security.md). HS256 signs with C360_JWT_SECRET; with the local Neo4j
+    # and no secret set, one is generated into C360_HOME/jwt-secret (owner-only).
+    jwt_algorithm: Literal["HS256", "RS256"] = Field(default="HS256", alias="C360_JWT_ALGORITHM")
+    jwt_secret: SecretStr | None = Field(default=None, alias="C360_JWT_SECRET")
+    # RS256: the identity provider's public key (a PEM file) or its JWKS address.
+    jwt_public_key: Path | None = Field(default=None, alias="C360_JWT_PUBLIC_KEY")
+    jwks_url: str | None = Field(default=None, alias="C360_JWKS_URL")
+    jwt_issuer: str | None = Field(default=None, alias="C360_JWT_ISSUER")
+    jwt_audience: str | None = Field(default=None, alias="C360_JWT_AUDIENCE")
+    # Abuse limits for GraphQL requests.
+    max_query_depth: int = Field(default=10, ge=1, alias="C360_MAX_DEPTH")
+    max_aliases: int = Field(default=30, ge=1, alias="C360_MAX_ALIASES")
+    max_tokens: int = Field(default=5000, ge=1, alias="C360_MAX_TOKENS")
+    max_body_bytes: int = Field(default=1_000_000, ge=1, alias="C360_MAX_BODY_BYTES")
+    introspection: bool = Field(default=True, alias="C360_INTROSPECTION")
 
     @property
     def uses_local_neo4j(self) -> bool:

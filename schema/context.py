@@ -1,19 +1,23 @@
-"""What every resolver sees: the request, the graph, this request's loaders, the settings."""
+"""What every resolver sees: the request, who sent it, the graph, this request's loaders,
+the settings."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import strawberry
 from starlette.requests import Request
 from starlette.websockets import WebSocket
 
 from graph.db import Graph
+from graph.errors import Unauthenticated
 from graph.event_feed import TagEventFeed
 from graph.loaders import Loaders
 from graph.settings import Settings
+from security.roles import Principal
 
 
 @dataclass
@@ -24,6 +28,11 @@ class Context:
     settings: Settings
     request: Request | WebSocket | None = None
     events: TagEventFeed | None = None  # the server's tag event feed (subscriptions)
+    # Who sent the request (None: no valid token, and `auth_error` says why).
+    principal: Principal | None = None
+    auth_error: Unauthenticated | None = None
+    # A subscription socket's connection_init payload (graphql-transport-ws).
+    connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(init=False)
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     # "now" for the whole request (segments evaluated without asOf all use this one moment)

@@ -19,17 +19,28 @@ from schema.linkage import Task
 from schema.pagination import Connection
 from schema.product import Product
 from schema.scalars import as_date, as_datetime
+from schema.security import PersonalData
 from schema.tag import Tag, TagAssignment
+from security.masking import mask_email, mask_phone
 
 
 @strawberry.type(description="A customer and everything the graph knows about them.")
 class Customer:
     id: strawberry.ID
     name: str
-    email: str | None
-    phone: str | None
+    email: str | None = strawberry.field(
+        description="Personal data: masked (a***@example.com) for roles without it.",
+        extensions=[PersonalData(mask_email)],
+    )
+    phone: str | None = strawberry.field(
+        description="Personal data: masked (+86*******5678) for roles without it.",
+        extensions=[PersonalData(mask_phone)],
+    )
     gender: str | None = strawberry.field(description="F, M or U.")
-    birth_date: date | None
+    birth_date: date | None = strawberry.field(
+        description="Personal data: null for roles without it.",
+        extensions=[PersonalData(lambda _: None)],
+    )
     city: str | None
     region: str | None
     created_at: datetime | None

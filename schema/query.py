@@ -7,8 +7,9 @@ from datetime import datetime
 import strawberry
 
 from graph.model import LifecycleStageName
-from resolvers import customers, linkage, products, segments, tag_rules, tags, traversal
+from resolvers import audit, customers, linkage, products, segments, tag_rules, tags, traversal
 from schema.args import given
+from schema.audit import AuditEntry
 from schema.context import Info
 from schema.customer import Customer
 from schema.fields import field
@@ -30,6 +31,13 @@ class StageCount:
 
 @strawberry.type
 class Query:
+    @field(description="The audit trail, newest first (admins only).")
+    async def audit_log(
+        self, info: Info, first: int | None = 50, after: str | None = strawberry.UNSET
+    ) -> Connection[AuditEntry]:
+        page = await audit.audit_log(info, first, given(after))
+        return Connection.of(page, AuditEntry.from_record)
+
     @field(description="A customer by id, or null.")
     async def customer(self, info: Info, id: strawberry.ID) -> Customer | None:
         record = await customers.customer(info, id)

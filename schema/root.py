@@ -1,17 +1,23 @@
-"""The served schema: Query and Mutation, the contract's scalars, and error masking."""
+"""The served schema: Query, Mutation and Subscription, the contract's scalars, the security
+layer (schema/security.py) and error masking."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from graph.settings import Settings
 from schema.errors import C360MaskErrors, log_expected
 from schema.events import Subscription
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALARS
+from schema.security import Authorize, limits
 
 
 class Schema(strawberry.Schema):
@@ -21,10 +27,20 @@ class Schema(strawberry.Schema):
         log_expected(errors, execution_context)
 
 
-schema = Schema(
-    query=Query,
-    mutation=Mutation,
-    subscription=Subscription,
-    extensions=[C360MaskErrors],
-    config=StrawberryConfig(scalar_map=SCALARS),
-)
+def make_schema(settings: Settings | None = None) -> Schema:
+    """The schema with the abuse limits of `settings` (default limits when None)."""
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        *limits(settings or Settings.model_construct()),
+        Authorize,
+        C360MaskErrors,
+    ]
+    return Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        config=StrawberryConfig(scalar_map=SCALARS),
+    )
+
+
+schema = make_schema()

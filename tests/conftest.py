@@ -9,6 +9,7 @@ database is wiped, so never point it at data you want to keep.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,8 @@ def settings(neo4j_server: Neo4jServer) -> Iterator[Settings]:
         "NEO4J_PASSWORD": neo4j_server.password,
         "NEO4J_DATABASE": "neo4j",
         "C360_HOME": str(neo4j_server.home),
+        # NEO4J_URI is set, so the API wants a JWT secret from the environment
+        "C360_JWT_SECRET": secrets.token_urlsafe(48),
     }
     saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)

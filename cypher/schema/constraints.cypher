@@ -20,3 +20,5 @@ CREATE CONSTRAINT event_log_id IF NOT EXISTS FOR (n:EventLog) REQUIRE n.id IS UN
 CREATE CONSTRAINT linkage_rule_id IF NOT EXISTS FOR (n:LinkageRule) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT linkage_rule_name IF NOT EXISTS FOR (n:LinkageRule) REQUIRE n.name IS UNIQUE;
 CREATE CONSTRAINT task_id IF NOT EXISTS FOR (n:Task) REQUIRE n.id IS UNIQUE;
+// The audit trail (docs/security.md): one entry per successful mutation.
+CREATE CONSTRAINT audit_entry_id IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.id IS UNIQUE;

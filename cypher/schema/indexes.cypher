@@ -16,3 +16,5 @@ CREATE INDEX has_tag_source IF NOT EXISTS FOR ()-[r:HAS_TAG]-() ON (r.source);
 CREATE INDEX has_tag_rule IF NOT EXISTS FOR ()-[r:HAS_TAG]-() ON (r.ruleId);
 // Subscribers read the tag event log in order.
 CREATE INDEX tag_event_seq IF NOT EXISTS FOR (n:TagEvent) ON (n.seq);
+// auditLog pages newest first.
+CREATE INDEX audit_entry_at IF NOT EXISTS FOR (n:AuditEntry) ON (n.at);

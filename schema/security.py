@@ -1,0 +1,179 @@
+"""The API's one security layer (docs/security.md), applied to the whole schema:
+
+- `Authorize`, a schema extension: before anything runs, the request must carry a valid
+  token and its roles must allow every root field of the operation; otherwise the request
+  fails whole with UNAUTHENTICATED or FORBIDDEN and nothing runs (so nothing is written).
+- `Audited`, on every mutation (`schema.fields.mutation` adds it): the mutation and its
+  audit entry run in one Neo4j transaction, committed together or not at all.
+- `PersonalData`, on the fields holding personal data: masked for roles without it, which
+  covers every place a Customer is served (queries, mutation results, subscriptions).
+- `limits(settings)`: depth, aliases, tokens and, when configured, no introspection.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from functools import partial
+from typing import Any
+
+from graphql import (
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    SelectionSetNode,
+)
+from graphql.utilities import get_operation_ast
+from strawberry.extensions import (
+    DisableIntrospection,
+    FieldExtension,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.extensions.field_extension import AsyncExtensionResolver, SyncExtensionResolver
+from strawberry.types import Info
+from strawberry.utils.str_converters import to_camel_case
+
+from graph import audit
+from graph.errors import C360Error, Forbidden, Unauthenticated
+from graph.settings import Settings
+from schema.context import Context
+from security.masking import mask_personal
+
+
+def _error(error: C360Error) -> GraphQLError:
+    return GraphQLError(error.message, original_error=error, extensions=error.extensions)
+
+
+def root_fields(selection_set: SelectionSetNode, fragments: dict[str, Any]) -> Iterator[str]:
+    """The names of an operation's root fields, through fragments."""
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            yield selection.name.value
+        elif isinstance(selection, InlineFragmentNode):
+            yield from root_fields(selection.selection_set, fragments)
+        elif isinstance(selection, FragmentSpreadNode) and selection.name.value in fragments:
+            yield from root_fields(fragments[selection.name.value].selection_set, fragments)
+
+
+def refusal(context: Context, document: Any, operation_name: str | None) -> C360Error | None:
+    """Why this request may not run, or None when it may."""
+    if context.principal is None:
+        return context.auth_error or Unauthenticated("no bearer token")
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:  # graphql-core reports the missing operation itself
+        return None
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    for name in root_fields(operation.selection_set, fragments):
+        if name.startswith("__"):  # __typename, introspection
+            continue
+        if reason := context.principal.forbidden_reason(operation.operation.value, name):
+            return Forbidden(reason)
+    return None
+
+
+class Authorize(SchemaExtension):
+    """Authentication and the role table, checked once per request before execution."""
+
+    def on_execute(self) -> Iterator[None]:
+        execution = self.execution_context
+        context = execution.context
+        document = execution.graphql_document
+        error = (
+            refusal(context, document, execution.operation_name)
+            if isinstance(context, Context) and document is not None
+            else None
+        )
+        if error is not None:
+            # a result set before execution makes strawberry skip execution
+            execution.result = ExecutionResult(data=None, errors=[_error(error)])
+        yield
+
+
+def _plain(value: Any) -> Any:
+    """Arguments as JSON-ready values under their GraphQL names (input objects, enums, dates)."""
+    if isinstance(value, dict):
+        return {to_camel_case(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            to_camel_case(f.name): _plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if not _unset(getattr(value, f.name))
+        }
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def _unset(value: Any) -> bool:
+    return type(value).__name__ == "UnsetType"
+
+
+def audit_arguments(arguments: dict[str, Any]) -> str:
+    """A mutation's arguments (as its resolver gets them) as JSON, personal data masked."""
+    plain = mask_personal(_plain(arguments))
+    return json.dumps(plain, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+class Audited(FieldExtension):
+    """A mutation and its audit entry in one transaction (a failed mutation leaves none)."""
+
+    async def resolve_async(
+        self, next_: AsyncExtensionResolver, source: Any, info: Info, **kwargs: Any
+    ) -> Any:
+        context: Context = info.context
+        assert context.principal is not None  # Authorize let the request through
+        entry = audit.Entry(
+            actor=context.principal.subject,
+            action=info.field_name,
+            arguments=audit_arguments(kwargs),
+        )
+
+        async def mutation_and_entry() -> Any:
+            result = await next_(source, info, **kwargs)
+            await audit.record(context.graph, entry)
+            return result
+
+        return await context.graph.atomically(mutation_and_entry)
+
+
+class PersonalData(FieldExtension):
+    """Served as is to roles that see personal data, through `mask` to the others."""
+
+    def __init__(self, mask: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.mask = mask
+
+    def resolve(self, next_: SyncExtensionResolver, source: Any, info: Info, **kwargs: Any) -> Any:
+        value = next_(source, info, **kwargs)
+        principal = info.context.principal
+        return value if principal is not None and principal.sees_personal_data else self.mask(value)
+
+
+def limits(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+    """The abuse limits of these settings, as factories of schema extensions (strawberry makes
+    one per request)."""
+    extensions: list[Callable[[], SchemaExtension]] = [
+        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
+        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+        partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+    ]
+    if not settings.introspection:
+        extensions.append(DisableIntrospection)
+    return extensions

@@ -1,0 +1,133 @@
+"""Bearer tokens: JWTs signed HS256 with the server's secret, or RS256 by an identity provider.
+
+A token carries `sub`, `roles` and `exp` (required). Only the configured algorithm is
+accepted, so `alg: none` and algorithm-confusion tokens fail like tampered or expired ones:
+with `Unauthenticated` and a reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jwt
+
+from graph.errors import ConfigurationError, Unauthenticated
+from graph.settings import Settings
+from security.roles import Principal, Role
+
+SECRET_FILE = "jwt-secret"
+MIN_SECRET_BYTES = 32  # RFC 7518 §3.2: an HS256 key at least as long as the hash
+ISSUER = "c360"
+
+
+def hs256_secret(settings: Settings) -> bytes:
+    """C360_JWT_SECRET, else (local Neo4j only) C360_HOME/jwt-secret, generated when missing."""
+    if settings.jwt_secret is not None:
+        secret = settings.jwt_secret.get_secret_value().encode()
+    elif settings.uses_local_neo4j:
+        secret = _home_secret(settings.c360_home)
+    else:
+        raise ConfigurationError(
+            "C360_JWT_SECRET is not set: give the API a secret of at least "
+            f"{MIN_SECRET_BYTES} bytes (or C360_JWT_ALGORITHM=RS256 with C360_JWKS_URL)"
+        )
+    if len(secret) < MIN_SECRET_BYTES:
+        raise ConfigurationError(
+            f"C360_JWT_SECRET is {len(secret)} bytes; HS256 needs at least {MIN_SECRET_BYTES}"
+        )
+    return secret
+
+
+def _home_secret(home: Path) -> bytes:
+    path = home / SECRET_FILE
+    if not path.exists():
+        home.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: two processes starting at once agree on the first one's secret
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(48))
+    return path.read_text().strip().encode()
+
+
+def mint(
+    settings: Settings, *, roles: Iterable[Role], subject: str, ttl_s: int, now: float | None = None
+) -> str:
+    """An HS256 token for `subject` with `roles`, valid for `ttl_s` seconds."""
+    if settings.jwt_algorithm != "HS256":
+        raise ConfigurationError(
+            "c360 token signs HS256 tokens; with RS256 your identity provider issues them"
+        )
+    issued = int(time.time() if now is None else now)
+    claims: dict[str, Any] = {
+        "sub": subject,
+        "roles": sorted(str(role) for role in roles),
+        "iat": issued,
+        "exp": issued + ttl_s,
+        "iss": ISSUER,
+    }
+    return jwt.encode(claims, hs256_secret(settings), algorithm="HS256")
+
+
+class TokenVerifier:
+    """Checks bearer tokens against the configured key; one per server."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.algorithm = settings.jwt_algorithm
+        self.issuer = settings.jwt_issuer
+        self.audience = settings.jwt_audience
+        self._jwks: jwt.PyJWKClient | None = None
+        self._key: Any = None
+        if self.algorithm == "HS256":
+            self._key = hs256_secret(settings)
+        elif settings.jwks_url:
+            self._jwks = jwt.PyJWKClient(settings.jwks_url, cache_keys=True, lifespan=300)
+        elif settings.jwt_public_key:
+            try:
+                self._key = settings.jwt_public_key.read_text()
+            except OSError as e:
+                raise ConfigurationError(f"C360_JWT_PUBLIC_KEY: cannot read it: {e}") from e
+        else:
+            raise ConfigurationError(
+                "C360_JWT_ALGORITHM=RS256 needs C360_JWKS_URL or C360_JWT_PUBLIC_KEY"
+            )
+
+    async def principal(self, authorization: str | None) -> Principal:
+        """The principal of an `Authorization: Bearer <JWT>` header value."""
+        if not authorization:
+            raise Unauthenticated("no bearer token: send Authorization: Bearer <JWT>")
+        scheme, _, token = authorization.strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("the Authorization header must be 'Bearer <JWT>'")
+        if self._jwks is not None:  # fetching the key set blocks; keep it off the event loop
+            return await asyncio.to_thread(self.verify, token.strip())
+        return self.verify(token.strip())
+
+    def verify(self, token: str) -> Principal:
+        try:
+            key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._key
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[self.algorithm],
+                issuer=self.issuer,
+                audience=self.audience,
+                options={"require": ["exp", "sub"], "verify_aud": self.audience is not None},
+            )
+        except jwt.ExpiredSignatureError as e:
+            raise Unauthenticated("the bearer token has expired") from e
+        except jwt.PyJWTError as e:
+            raise Unauthenticated(f"the bearer token is not valid: {e}") from e
+        roles = claims.get("roles", [])
+        if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+            raise Unauthenticated("the bearer token's roles must be a list of strings")
+        return Principal.of(str(claims["sub"]), roles)
