@@ -6,7 +6,7 @@
 //   tags             tags in the category
 //   customersTagged  customers holding at least one tag of the category
 //   customers        all customers
-//   coverage         customersTagged / customers, 0.0 to 1.0
+//   coverage         customersTagged / customers, 0.0 to 1.0, rounded to 0.0001
 MATCH (t:Tag)
 WITH coalesce(t.category, '') AS category, collect(t) AS tags
 CALL () {
@@ -19,5 +19,5 @@ CALL (tags) {
   RETURN count(DISTINCT c) AS tagged
 }
 RETURN category, size(tags) AS tags, tagged AS customersTagged, customers,
-       CASE customers WHEN 0 THEN 0.0 ELSE toFloat(tagged) / customers END AS coverage
+       CASE customers WHEN 0 THEN 0.0 ELSE round(toFloat(tagged) / customers, 4) END AS coverage
 ORDER BY category

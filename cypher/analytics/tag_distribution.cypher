@@ -8,7 +8,7 @@
 //   tag       the tag's name
 //   parent    its parent in the taxonomy; null for a root
 //   holders   customers holding the tag directly
-//   share     holders / all customers, 0.0 to 1.0
+//   share     holders / all customers, 0.0 to 1.0, rounded to 0.0001
 MATCH (t:Tag)
 WHERE $category IS NULL OR t.category = $category
 OPTIONAL MATCH (t)-[:CHILD_OF]->(parent:Tag)
@@ -18,5 +18,5 @@ CALL () {
   RETURN count(c) AS customers
 }
 RETURN coalesce(t.category, '') AS category, t.name AS tag, parent.name AS parent, holders,
-       CASE customers WHEN 0 THEN 0.0 ELSE toFloat(holders) / customers END AS share
+       CASE customers WHEN 0 THEN 0.0 ELSE round(toFloat(holders) / customers, 4) END AS share
 ORDER BY category, holders DESC, tag
