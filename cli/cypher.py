@@ -148,7 +148,9 @@ def _print_table(result: QueryResult) -> None:
 
 
 def _print_library() -> None:
-    table = Table("name", "question", "parameters (defaults)", show_lines=True)
+    table = Table(show_lines=True)
+    for header in ("name", "question", "parameters (defaults)"):
+        table.add_column(header, overflow="fold")
     for name, entry in library().items():
         params = "\n".join(
             f"{p.name}={json.dumps(p.default, ensure_ascii=False)}" for p in entry.parameters
