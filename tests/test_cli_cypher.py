@@ -6,6 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -286,6 +289,26 @@ def test_writes_are_refused_and_change_nothing(data: neo4j.Driver, statement: st
     before = snapshot(data)
     line = error_line(cypher(statement))
     assert line.startswith("error: c360 cypher is read-only: "), line
+    assert snapshot(data) == before
+
+
+def test_the_installed_command_refuses_a_write_in_one_line(data: neo4j.Driver) -> None:
+    """The console script as a shell runs it: exit status 1, one line, no traceback."""
+    before = snapshot(data)
+    c360 = Path(sys.executable).parent / "c360"
+    done = subprocess.run(
+        [str(c360), "cypher", "MERGE (c:Customer {id: 'c1'}) SET c.name = $name", "-p", "name=x"],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.splitlines() == [
+        "error: c360 cypher is read-only: Neo4j refused to write (Writing in read access mode "
+        "not allowed. Attempted write to neo4j)"
+    ]
     assert snapshot(data) == before
 
 
