@@ -29,6 +29,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.ides import get_graphql_ide_html
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET, UnsetType
 
 from graph.db import Graph, open_graph
 from graph.errors import GraphUnavailable, Unauthenticated
@@ -97,7 +98,7 @@ class GraphQLApp(GraphQL[Context, None]):
         except Unauthenticated as e:
             context.auth_error = e
 
-    async def on_ws_connect(self, context: Context) -> None:
+    async def on_ws_connect(self, context: Context) -> UnsetType:
         """A subscription socket carries its token in the upgrade request's Authorization
         header or in connection_init's payload; without a valid one it is closed (4403)."""
         if context.principal is None:
@@ -108,6 +109,8 @@ class GraphQLApp(GraphQL[Context, None]):
         if context.principal is None or not context.principal.roles:
             log.info("subscription refused: %s", context.auth_error or "no c360 role")
             raise ConnectionRejectionError
+        ack: UnsetType = UNSET  # a plain connection_ack
+        return ack
 
 
 async def healthz(request: Request) -> JSONResponse:

@@ -30,7 +30,8 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "mergeTags": ('mutation { mergeTags(sources: ["Risk"], into: "VIP") { id } }', {}),
     "deprecateTag": ('mutation { deprecateTag(name: "Risk") { id } }', {}),
     "createTagRule": (
-        'mutation { createTagRule(name: "r", tag: "Risk", definition: {regions: ["East"]}) { id } }',
+        'mutation { createTagRule(name: "r", tag: "Risk", definition: {regions: ["East"]}) '
+        "{ id } }",
         {},
     ),
     "updateTagRule": ('mutation { updateTagRule(id: "nope", name: "r2") { id } }', {}),
@@ -41,7 +42,10 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
         'action: CREATE_TASK, taskTitle: "Call"}) { id } }',
         {},
     ),
-    "saveSegment": ('mutation { saveSegment(name: "s", definition: {allTags: ["VIP"]}) { id } }', {}),
+    "saveSegment": (
+        'mutation { saveSegment(name: "s", definition: {allTags: ["VIP"]}) { id } }',
+        {},
+    ),
     "deleteSegment": ('mutation { deleteSegment(id: "nope") }', {}),
 }
 

@@ -13,6 +13,7 @@ from typing import Any
 import httpx2
 
 from graph.settings import Settings
+from tests.tokens import auth_header
 
 C360 = Path(sys.executable).with_name("c360")
 
@@ -47,7 +48,9 @@ def test_serve_prints_graphiql_and_answers(shop: Any, settings: Settings) -> Non
                 time.sleep(0.2)
         assert health.json() == {"status": "ok"}
         response = httpx2.post(
-            f"http://127.0.0.1:{port}/graphql", json={"query": '{ customer(id: "c1") { name } }'}
+            f"http://127.0.0.1:{port}/graphql",
+            json={"query": '{ customer(id: "c1") { name } }'},
+            headers=auth_header(),
         )
         assert response.json() == {"data": {"customer": {"name": "Alice"}}}
     finally:

@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from graph.local_neo4j import LocalNeo4j
 from graph.settings import Settings
+from security.roles import Role
 from server import create_app
+from tests.tokens import auth_header
 
 if TYPE_CHECKING:
     from tests.conftest import Neo4jServer
@@ -21,7 +24,7 @@ if TYPE_CHECKING:
 
 @pytest.fixture
 def client(shop: Any, settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers=auth_header()) as client:
         yield client
 
 
@@ -99,8 +102,53 @@ def test_graphiql_loads_nothing_from_other_hosts(client: TestClient) -> None:
 def test_graphql_transport_ws(client: TestClient) -> None:
     with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
         assert ws.accepted_subprotocol == "graphql-transport-ws"
-        ws.send_json({"type": "connection_init"})
+        ws.send_json({"type": "connection_init", "payload": auth_header()})
         assert ws.receive_json() == {"type": "connection_ack"}
+
+
+def test_graphql_transport_ws_needs_a_token(shop: Any, settings: Settings) -> None:
+    """No token, or a bad one, in the upgrade header and connection_init: closed with 4403."""
+    with TestClient(create_app(settings)) as anonymous:
+        for payload in [{}, {"Authorization": "Bearer not-a-jwt"}]:
+            with anonymous.websocket_connect(
+                "/graphql", subprotocols=["graphql-transport-ws"]
+            ) as ws:
+                ws.send_json({"type": "connection_init", "payload": payload})
+                with pytest.raises(WebSocketDisconnect) as closed:
+                    ws.receive_json()
+                assert closed.value.code == 4403
+        # the header works as well as the payload
+        with anonymous.websocket_connect(
+            "/graphql", subprotocols=["graphql-transport-ws"], headers=auth_header(Role.VIEWER)
+        ) as ws:
+            ws.send_json({"type": "connection_init"})
+            assert ws.receive_json() == {"type": "connection_ack"}
+
+
+def test_http_requests_need_a_valid_token(shop: Any, settings: Settings) -> None:
+    query = {"query": '{ customer(id: "c1") { name email } }'}
+    with TestClient(create_app(settings)) as anonymous:
+        for headers in [{}, {"Authorization": "Bearer x.y.z"}, {"Authorization": "Basic abc"}]:
+            body = anonymous.post("/graphql", json=query, headers=headers).json()
+            assert body["data"] is None
+            assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", headers
+        viewer = anonymous.post("/graphql", json=query, headers=auth_header(Role.VIEWER))
+        assert viewer.json() == {
+            "data": {"customer": {"name": "Alice", "email": "a***@example.com"}}
+        }
+        # health and GraphiQL need no token
+        assert anonymous.get("/healthz").status_code == 200
+        assert anonymous.get("/graphql", headers={"Accept": "text/html"}).status_code == 200
+
+
+def test_request_body_size_is_limited(shop: Any, settings: Settings) -> None:
+    small = settings.model_copy(update={"max_body_bytes": 2000})
+    with TestClient(create_app(small), headers=auth_header()) as client:
+        padding = " " * 3000
+        response = client.post("/graphql", json={"query": "{ __typename }" + padding})
+        assert response.status_code == 413
+        assert "2,000 bytes" in response.json()["errors"][0]["message"]
+        assert client.post("/graphql", json={"query": "{ __typename }"}).status_code == 200
 
 
 @pytest.mark.slow
@@ -111,7 +159,7 @@ def test_rides_out_a_neo4j_restart(
     local = LocalNeo4j(neo4j_server.home)
     query = {"query": '{ customer(id: "c2") { name } }'}
     fast = settings.model_copy(update={"max_retry_time_s": 2.0})
-    with TestClient(create_app(fast)) as client:
+    with TestClient(create_app(fast), headers=auth_header()) as client:
         assert client.post("/graphql", json=query).json() == {"data": {"customer": {"name": "Bob"}}}
         local.stop()
         try:

@@ -21,6 +21,7 @@ from graph import api_customers, tag_rules
 from graph.db import Graph
 from graph.settings import Settings
 from tests.api.test_serve_cli import C360, free_port
+from tests.tokens import auth_header
 
 SUBSCRIBE = """
 subscription ($tags: [String!]) {
@@ -66,7 +67,8 @@ async def subscribe(url: str, tags: list[str] | None = None) -> ClientConnection
     ws = await connect(
         url.replace("http", "ws") + "/graphql", subprotocols=[Subprotocol("graphql-transport-ws")]
     )
-    await ws.send(json.dumps({"type": "connection_init"}))
+    # a browser cannot set headers on a WebSocket: the token rides in connection_init
+    await ws.send(json.dumps({"type": "connection_init", "payload": auth_header()}))
     assert json.loads(await ws.recv()) == {"type": "connection_ack"}
     payload = {"query": SUBSCRIBE, "variables": {"tags": tags}}
     await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
@@ -82,7 +84,7 @@ async def next_event(ws: ClientConnection) -> dict[str, Any]:
 
 async def mutate(url: str, query: str) -> Any:
     async with httpx2.AsyncClient(timeout=30) as client:
-        response = await client.post(f"{url}/graphql", json={"query": query})
+        response = await client.post(f"{url}/graphql", json={"query": query}, headers=auth_header())
     body = response.json()
     assert "errors" not in body, body
     return body["data"]
@@ -159,7 +161,10 @@ async def test_serve_runs_the_tag_rules_periodically(shop: Graph, settings: Sett
         deadline = time.monotonic() + 30
         while True:
             async with httpx2.AsyncClient(timeout=30) as client:
-                body = (await client.post(f"{url}/graphql", json={"query": holders})).json()
+                response = await client.post(
+                    f"{url}/graphql", json={"query": holders}, headers=auth_header()
+                )
+                body = response.json()
             found = [e["node"]["id"] for e in body["data"]["tag"]["customers"]["edges"]]
             if found:
                 break
