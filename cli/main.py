@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import cypher, data, neo4j_cmd, rules, segment, serve
+from cli import cypher, data, neo4j_cmd, rules, segment, serve, token
 from cli.output import console, run, user_errors
 from graph.db import graph_session
 from graph.migrate import migrate as run_migrate
@@ -24,6 +24,7 @@ app.add_typer(rules.app, name="rules")
 data.register(app)
 serve.register(app)
 cypher.register(app)
+token.register(app)
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from typing import Annotated
 
@@ -14,8 +15,11 @@ from graph.db import graph_session
 from graph.migrate import migrate
 from graph.seed import seed_graph
 from graph.settings import Settings
+from security.roles import Role
+from security.tokens import mint
 
 DEMO_CUSTOMERS = 2000
+ADMIN_TTL_S = 12 * 3600
 
 
 def register(app: typer.Typer) -> None:
@@ -80,5 +84,14 @@ def serve(
         settings = settings.model_copy(update={"rules_every_s": rules_every})
     run(prepare(settings, demo_customers if demo else None))
     console.print(f"GraphiQL: {graphiql_url(host, port)}", highlight=False, soft_wrap=True)
+    if settings.uses_local_neo4j and settings.jwt_algorithm == "HS256":
+        # the local default: an admin header to paste into GraphiQL's Headers tab
+        admin = mint(settings, roles=[Role.ADMIN], subject="local-admin", ttl_s=ADMIN_TTL_S)
+        header = json.dumps({"Authorization": f"Bearer {admin}"})
+        console.print(
+            f"GraphiQL headers (admin, valid {ADMIN_TTL_S // 3600} h): {header}",
+            highlight=False,
+            soft_wrap=True,
+        )
     app = functools.partial(create_app, settings)
     uvicorn.run(app, factory=True, host=host, port=port, log_level="info")

@@ -1,0 +1,201 @@
+"""Bearer tokens: what is accepted, what is UNAUTHENTICATED, and `c360 token`."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import stat
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from pydantic import SecretStr
+
+from graph.errors import ConfigurationError, Unauthenticated
+from graph.settings import Settings
+from security.roles import Role
+from security.tokens import TokenVerifier, mint
+
+SECRET = "s" * 48
+C360 = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "c360"
+
+
+def hs_settings(**update: Any) -> Settings:
+    return Settings.model_construct(
+        jwt_algorithm="HS256", jwt_secret=SecretStr(SECRET), neo4j_uri="bolt://db:7687", **update
+    )
+
+
+async def principal(verifier: TokenVerifier, token: str) -> Any:
+    return await verifier.principal(f"Bearer {token}")
+
+
+def b64(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+async def test_a_minted_token_gives_its_subject_and_roles() -> None:
+    settings = hs_settings()
+    token = mint(settings, roles=[Role.SALES, Role.ANALYST], subject="li.lei", ttl_s=60)
+    who = await principal(TokenVerifier(settings), token)
+    assert who.subject == "li.lei"
+    assert who.roles == {Role.SALES, Role.ANALYST}
+    assert who.sees_personal_data
+
+
+def forged(claims: dict[str, Any], secret: str = SECRET, algorithm: str = "HS256") -> str:
+    return jwt.encode(claims, secret, algorithm=algorithm)
+
+
+def valid_claims(**update: Any) -> dict[str, Any]:
+    return {"sub": "x", "roles": ["admin"], "exp": int(time.time()) + 60} | update
+
+
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [
+        (None, "no bearer token"),
+        ("", "no bearer token"),
+        ("Basic dXNlcjpwYXNz", "must be 'Bearer <JWT>'"),
+        ("Bearer", "must be 'Bearer <JWT>'"),
+        ("Bearer not.a.jwt", "not valid"),
+        # expired (PyJWT allows no leeway by default)
+        (f"Bearer {forged(valid_claims(exp=int(time.time()) - 5))}", "expired"),
+        # no exp at all
+        (f"Bearer {forged({'sub': 'x', 'roles': ['admin']})}", "exp"),
+        # no sub
+        (f"Bearer {forged({'roles': ['admin'], 'exp': int(time.time()) + 60})}", "sub"),
+        # signed with another secret
+        (f"Bearer {forged(valid_claims(), secret='t' * 48)}", "not valid"),
+        # alg none: unsigned
+        (
+            "Bearer " + b64({"alg": "none", "typ": "JWT"}) + "." + b64(valid_claims()) + ".",
+            "not valid",
+        ),
+        # roles of the wrong shape
+        (f"Bearer {forged(valid_claims(roles='admin'))}", "roles"),
+    ],
+)
+async def test_bad_tokens_are_unauthenticated(header: str | None, reason: str) -> None:
+    with pytest.raises(Unauthenticated) as refused:
+        await TokenVerifier(hs_settings()).principal(header)
+    assert reason in refused.value.message
+
+
+async def test_a_tampered_payload_breaks_the_signature() -> None:
+    settings = hs_settings()
+    token = mint(settings, roles=[Role.VIEWER], subject="eve", ttl_s=60)
+    head, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["roles"] = ["admin"]
+    with pytest.raises(Unauthenticated, match="not valid"):
+        await principal(TokenVerifier(settings), f"{head}.{b64(claims)}.{signature}")
+
+
+def rsa_pair() -> tuple[bytes, bytes]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private, public
+
+
+async def test_rs256_with_an_identity_providers_public_key(tmp_path: Path) -> None:
+    private, public = rsa_pair()
+    (tmp_path / "idp.pem").write_bytes(public)
+    settings = Settings.model_construct(
+        jwt_algorithm="RS256",
+        jwt_public_key=tmp_path / "idp.pem",
+        jwks_url=None,
+        jwt_issuer="https://idp.example.com",
+        jwt_audience="c360",
+    )
+    verifier = TokenVerifier(settings)
+    claims = valid_claims(iss="https://idp.example.com", aud="c360", roles=["marketer", "hr"])
+    who = await principal(verifier, jwt.encode(claims, private, algorithm="RS256"))
+    assert who.roles == {Role.MARKETER}  # "hr" is not a c360 role
+    # the wrong audience, the wrong issuer, and HS256 signed with the public key (confusion)
+    for bad in [
+        jwt.encode(valid_claims(iss="https://idp.example.com", aud="crm"), private, "RS256"),
+        jwt.encode(valid_claims(iss="https://evil.example.com", aud="c360"), private, "RS256"),
+    ]:
+        with pytest.raises(Unauthenticated):
+            await principal(verifier, bad)
+    header = b64({"alg": "HS256", "typ": "JWT"})
+    body = b64(claims)
+    mac = hmac.new(public, f"{header}.{body}".encode(), hashlib.sha256).digest()
+    confused = f"{header}.{body}." + base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+    with pytest.raises(Unauthenticated):
+        await principal(verifier, confused)
+    with pytest.raises(ConfigurationError, match="identity provider"):
+        mint(settings, roles=[Role.ADMIN], subject="x", ttl_s=60)
+
+
+def test_a_short_or_missing_secret_is_a_configuration_error() -> None:
+    short = Settings.model_construct(jwt_algorithm="HS256", neo4j_uri="bolt://db:7687")
+    with pytest.raises(ConfigurationError, match="C360_JWT_SECRET is not set"):
+        TokenVerifier(short)
+    with pytest.raises(ConfigurationError, match="at least 32"):
+        TokenVerifier(short.model_copy(update={"jwt_secret": SecretStr("x")}))
+
+
+def test_the_local_default_generates_an_owner_only_secret_once(tmp_path: Path) -> None:
+    local = Settings.model_construct(
+        jwt_algorithm="HS256", jwt_secret=None, neo4j_uri=None, c360_home=tmp_path
+    )
+    token = mint(local, roles=[Role.ADMIN], subject="x", ttl_s=60)
+    secret = tmp_path / "jwt-secret"
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    assert len(secret.read_text().strip()) >= 32
+    # the same secret next time: a token minted before still verifies
+    assert TokenVerifier(local).verify(token).subject == "x"
+
+
+def test_c360_token_mints_what_the_server_accepts(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "C360_"))}
+    env |= {"C360_JWT_SECRET": SECRET, "NEO4J_URI": "bolt://db:7687"}
+    out = subprocess.run(
+        [
+            str(C360),
+            "token",
+            "--role",
+            "sales",
+            "--role",
+            "viewer",
+            "--subject",
+            "li",
+            "--ttl",
+            "90",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    claims = jwt.decode(out, SECRET, algorithms=["HS256"])
+    assert claims["sub"] == "li" and claims["roles"] == ["sales", "viewer"]
+    assert claims["exp"] - claims["iat"] == 90
+    bad = subprocess.run(
+        [str(C360), "token", "--role", "boss"], env=env, capture_output=True, text=True
+    )
+    assert bad.returncode != 0 and "boss" in bad.stderr and "Traceback" not in bad.stderr
+    unset = subprocess.run(
+        [str(C360), "token", "--role", "admin"],
+        env={k: v for k, v in env.items() if k != "C360_JWT_SECRET"},
+        capture_output=True,
+        text=True,
+    )
+    assert unset.returncode == 1 and "C360_JWT_SECRET is not set" in unset.stderr
