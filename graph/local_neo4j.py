@@ -228,6 +228,8 @@ class LocalNeo4j:
             f"server.http.advertised_address={http}\n"
             "server.https.enabled=false\n"
             "dbms.security.auth_enabled=true\n"
+            # LOAD CSV reads files from this folder only (unset, it reads any file)
+            f"server.directories.import={self.neo4j_home / 'import'}\n"
             f"server.memory.heap.initial_size={config.heap}\n"
             f"server.memory.heap.max_size={config.heap}\n"
             f"server.memory.pagecache.size={config.pagecache}\n"

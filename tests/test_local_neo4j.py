@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import stat
 import urllib.request
@@ -11,9 +12,11 @@ from pathlib import Path
 
 import neo4j
 import pytest
+from neo4j.exceptions import Neo4jError
 from typer.testing import CliRunner
 
 from cli.main import app
+from graph.db import Graph
 from graph.local_neo4j import LocalNeo4j
 
 runner = CliRunner()
@@ -120,3 +123,12 @@ def test_a_server_that_dies_while_starting_shows_its_log(tmp_path: Path) -> None
     assert "Traceback" not in output
     assert conf_dir.exists()
     assert "last lines of" in output
+
+
+@pytest.mark.skipif("C360_TEST_NEO4J_URI" in os.environ, reason="needs the local test Neo4j")
+async def test_load_csv_reads_only_the_import_folder(graph: Graph) -> None:
+    """Analysts' read-only Cypher must not read the machine's files through LOAD CSV."""
+    with pytest.raises(Neo4jError, match=r"(?i)couldn't load the external resource|not found"):
+        await graph.run_text(
+            "tests/load_csv", "LOAD CSV FROM 'file:///etc/passwd' AS line RETURN count(line)"
+        )
