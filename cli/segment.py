@@ -32,6 +32,14 @@ def export(
             "--output", "-o", help="Write here instead of standard output.", dir_okay=False
         ),
     ] = None,
+    masked: Annotated[
+        bool,
+        typer.Option(
+            "--masked",
+            help="Mask personal data (email, phone, birthDate) as the API does for analysts "
+            "and viewers, for files that leave the team allowed to see it.",
+        ),
+    ] = False,
 ) -> None:
     """Write a saved segment's members (Customer properties, by id) as CSV or JSON Lines.
 
@@ -43,13 +51,13 @@ def export(
         async with graph_session(Settings()) as graph:
             customers = members(graph, segment_id, moment)
             if output is None:
-                return await write(customers, sys.stdout, export_format)
+                return await write(customers, sys.stdout, export_format, masked=masked)
             # Written beside the target and renamed at the end: a failed export (unknown
             # segment, lost connection) never leaves a partial file that looks complete.
             partial = output.with_name(f".{output.name}.partial")
             try:
                 with partial.open("w", encoding="utf-8", newline="") as out:
-                    written = await write(customers, out, export_format)
+                    written = await write(customers, out, export_format, masked=masked)
                 partial.replace(output)
             except OSError as e:
                 raise fail(f"cannot write {output}: {e.strerror}") from None

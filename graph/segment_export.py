@@ -19,6 +19,7 @@ from neo4j.time import Date, DateTime
 from graph import api_segments
 from graph.db import Graph, Record
 from graph.errors import NotFound
+from security.masking import mask_value
 
 COLUMNS = (
     "id",
@@ -47,8 +48,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _row(customer: Record) -> dict[str, Any]:
-    return {column: _plain(customer.get(column)) for column in COLUMNS}
+def _row(customer: Record, masked: bool) -> dict[str, Any]:
+    row = {column: _plain(customer.get(column)) for column in COLUMNS}
+    if masked:  # the same masks as the API's for roles without personal data
+        row.update({key: mask_value(key, row[key]) for key in ("email", "phone", "birthDate")})
+    return row
 
 
 async def members(graph: Graph, segment_id: str, as_of: datetime) -> AsyncIterator[Record]:
@@ -61,17 +65,24 @@ async def members(graph: Graph, segment_id: str, as_of: datetime) -> AsyncIterat
         yield customer
 
 
-async def write(customers: AsyncIterator[Record], out: TextIO, export_format: ExportFormat) -> int:
-    """Write every customer to `out`; returns how many were written."""
+async def write(
+    customers: AsyncIterator[Record],
+    out: TextIO,
+    export_format: ExportFormat,
+    *,
+    masked: bool = False,
+) -> int:
+    """Write every customer to `out` (personal data masked when `masked`); returns how many
+    were written."""
     written = 0
     if export_format is ExportFormat.csv:
         writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
         async for customer in customers:
-            writer.writerow(_row(customer))
+            writer.writerow(_row(customer, masked))
             written += 1
     else:
         async for customer in customers:
-            out.write(orjson.dumps(_row(customer)).decode() + "\n")
+            out.write(orjson.dumps(_row(customer, masked)).decode() + "\n")
             written += 1
     return written

@@ -42,6 +42,25 @@ def test_csv_export_has_the_model_columns_and_every_member(vip_segment: str) -> 
     assert f"Exported 2 customers of segment {vip_segment}" in result.stderr
 
 
+def test_masked_export_hides_personal_data(vip_segment: str) -> None:
+    args = ["segment", "export", vip_segment, "--as-of", "2025-03-10", "--masked"]
+    for export_format in ["csv", "jsonl"]:
+        result = runner.invoke(app, [*args, "--format", export_format])
+        assert result.exit_code == 0, result.output
+        assert "alice@example.com" not in result.stdout and "1990-04-01" not in result.stdout
+        if export_format == "csv":
+            alice = next(csv.DictReader(io.StringIO(result.stdout)))
+            assert (alice["email"], alice["phone"], alice["birthDate"]) == (
+                "a***@example.com",
+                "+86*******5678",
+                "",
+            )
+        else:
+            alice = json.loads(result.stdout.splitlines()[0])
+            assert (alice["email"], alice["birthDate"]) == ("a***@example.com", None)
+        assert alice["name"] == "Alice"
+
+
 def test_jsonl_export_to_a_file_evaluated_at_as_of(vip_segment: str, tmp_path: Path) -> None:
     target = tmp_path / "vip.jsonl"
     # On 2025-01-10 only c1 had bought (c2's first purchase is on 01-15).
