@@ -59,8 +59,10 @@ from graph.queries import query  # noqa: E402
 from graph.settings import Settings  # noqa: E402
 from schema.context import Context  # noqa: E402
 from schema.root import schema  # noqa: E402
+from security.roles import Principal, Role  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
+READER = Principal.of("traversal-bench", [Role.ANALYST])  # as a token with a reading role
 console = Console(width=140)
 
 DOCUMENTS = {
@@ -114,7 +116,7 @@ async def ask(graph: Graph, settings: Settings, name: str, key: str) -> Any:
     result = await schema.execute(
         DOCUMENTS[name],
         variable_values={"id": key},
-        context_value=Context(graph=graph, settings=settings),
+        context_value=Context(graph=graph, settings=settings, principal=READER),
     )
     if result.errors:
         raise SystemExit(f"{name}({key}): {[e.formatted for e in result.errors]}")
