@@ -20,12 +20,13 @@ from websockets.typing import Subprotocol
 from graph import api_customers, tag_rules
 from graph.db import Graph
 from graph.settings import Settings
+from security.roles import Role
 from tests.api.test_serve_cli import C360, free_port
 from tests.tokens import auth_header
 
 SUBSCRIBE = """
 subscription ($tags: [String!]) {
-  tagEvents(tags: $tags) { seq change source at customer { id name } tag { name } }
+  tagEvents(tags: $tags) { seq change source at customer { id name email } tag { name } }
 }
 """
 
@@ -63,12 +64,14 @@ def serving(*args: str) -> Iterator[str]:
         process.wait(timeout=30)
 
 
-async def subscribe(url: str, tags: list[str] | None = None) -> ClientConnection:
+async def subscribe(
+    url: str, tags: list[str] | None = None, role: Role = Role.ADMIN
+) -> ClientConnection:
     ws = await connect(
         url.replace("http", "ws") + "/graphql", subprotocols=[Subprotocol("graphql-transport-ws")]
     )
     # a browser cannot set headers on a WebSocket: the token rides in connection_init
-    await ws.send(json.dumps({"type": "connection_init", "payload": auth_header()}))
+    await ws.send(json.dumps({"type": "connection_init", "payload": auth_header(role)}))
     assert json.loads(await ws.recv()) == {"type": "connection_ack"}
     payload = {"query": SUBSCRIBE, "variables": {"tags": tags}}
     await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
@@ -111,7 +114,8 @@ async def test_every_change_reaches_subscribers_from_any_source_and_process(
 ) -> None:
     everything = await subscribe(server)
     only_vip = await subscribe(server, ["VIP"])
-    sockets += [everything, only_vip]
+    viewer = await subscribe(server, ["Gold"], Role.VIEWER)  # sees personal data masked
+    sockets += [everything, only_vip, viewer]
     await asyncio.sleep(0.5)  # both subscribed before the first change
 
     # Through the server's API: c3 gains Risk and VIP.
@@ -128,11 +132,13 @@ async def test_every_change_reaches_subscribers_from_any_source_and_process(
         ("c2", "Risk", "ADDED", "RULE"),
     ]
     assert await events(only_vip, 1) == [("c3", "VIP", "ADDED", "MANUAL")]
+    gold = await next_event(viewer)
+    assert gold["customer"] == {"id": "c1", "name": "Alice", "email": "a***@example.com"}
     # The only_vip socket got nothing else: the next VIP change is its next message.
     await mutate(server, 'mutation { removeTags(customerId: "c2", tags: ["VIP"]) { id } }')
     vip = await next_event(only_vip)
     assert (vip["customer"], vip["tag"], vip["change"]) == (
-        {"id": "c2", "name": "Bob"},
+        {"id": "c2", "name": "Bob", "email": None},
         {"name": "VIP"},
         "REMOVED",
     )
