@@ -452,3 +452,19 @@ async def test_round_trips_do_not_grow_with_the_answer(api: Api, shop: Graph) ->
     count, data = await round_trips(api, MAP, id="c1", depth=2, limit=1000)
     assert len(data["customerMap"]["nodes"]) == 13
     assert count == 1
+
+
+async def test_similar_customers_mask_personal_data_for_roles_without_it(
+    api: Api, shop: Graph
+) -> None:
+    document = '{ similarCustomers(customerId: "c2") { customer { id email phone birthDate } } }'
+    [admin] = (await api(document))["similarCustomers"]
+    assert admin["customer"]["email"] == "alice@example.com"
+    [analyst] = (await api.as_role("analyst")(document))["similarCustomers"]
+    assert analyst["customer"]["id"] == "c1"
+    assert analyst["customer"]["email"] != "alice@example.com"
+    assert analyst["customer"]["email"].endswith("@example.com")
+    assert analyst["customer"]["phone"] != "+8613812345678"
+    assert analyst["customer"]["birthDate"] is None
+    error = await api.as_role().error(document)
+    assert error["extensions"]["code"] == "UNAUTHENTICATED"
