@@ -57,8 +57,10 @@ from graph.segment import compile_segment, parse_definition  # noqa: E402
 from graph.settings import Settings  # noqa: E402
 from schema.context import Context  # noqa: E402
 from schema.root import schema  # noqa: E402
+from security.roles import Principal, Role  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
+READER = Principal.of("bench", [Role.ANALYST])  # every request needs a role
 console = Console(width=140)
 
 PREVIEW = """
@@ -292,7 +294,7 @@ async def preview_count(graph: Graph, settings: Settings, definition: dict[str, 
     result = await schema.execute(
         PREVIEW,
         variable_values={"d": definition, "asOf": AS_OF.isoformat()},
-        context_value=Context(graph=graph, settings=settings),
+        context_value=Context(graph=graph, settings=settings, principal=READER),
     )
     if result.errors:
         raise SystemExit(f"GraphQL errors: {[e.formatted for e in result.errors]}")

@@ -49,8 +49,10 @@ from graph.queries import query  # noqa: E402
 from graph.settings import Settings  # noqa: E402
 from schema.context import Context  # noqa: E402
 from schema.root import schema  # noqa: E402
+from security.roles import Principal, Role  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
+READER = Principal.of("bench", [Role.ANALYST])  # every request needs a role
 PAIR = "{ a { name } b { name } jaccard }"
 
 
@@ -71,7 +73,7 @@ def documents(min_jaccards: list[float]) -> dict[str, str]:
 async def execute(graph: Graph, settings: Settings, document: str) -> tuple[Any, int]:
     with counting_round_trips() as counter:
         result = await schema.execute(
-            document, context_value=Context(graph=graph, settings=settings)
+            document, context_value=Context(graph=graph, settings=settings, principal=READER)
         )
     if result.errors:
         raise SystemExit(f"GraphQL errors: {[e.formatted for e in result.errors]}")
