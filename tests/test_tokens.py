@@ -56,7 +56,7 @@ def forged(claims: dict[str, Any], secret: str = SECRET, algorithm: str = "HS256
 
 
 def valid_claims(**update: Any) -> dict[str, Any]:
-    return {"sub": "x", "roles": ["admin"], "exp": int(time.time()) + 60} | update
+    return {"sub": "x", "roles": ["admin"], "exp": int(time.time()) + 86_400} | update
 
 
 @pytest.mark.parametrize(
@@ -72,7 +72,7 @@ def valid_claims(**update: Any) -> dict[str, Any]:
         # no exp at all
         (f"Bearer {forged({'sub': 'x', 'roles': ['admin']})}", "exp"),
         # no sub
-        (f"Bearer {forged({'roles': ['admin'], 'exp': int(time.time()) + 60})}", "sub"),
+        (f"Bearer {forged({'roles': ['admin'], 'exp': int(time.time()) + 86_400})}", "sub"),
         # signed with another secret
         (f"Bearer {forged(valid_claims(), secret='t' * 48)}", "not valid"),
         # alg none: unsigned

@@ -249,3 +249,33 @@ async def test_introspection_can_be_turned_off(api: Api, shop: Graph) -> None:
     assert result.errors and "introspection" in result.errors[0].message.lower()
     still = await closed.execute("{ customers { totalCount } }", context_value=api.context())
     assert still.errors is None
+
+
+def test_the_audit_api_is_the_contracts() -> None:
+    """security.md: `type AuditEntry { id: ID!  actor: String!  action: String!
+    arguments: String!  at: DateTime! }` and `auditLog(first: Int = 50, after: String):
+    AuditEntryConnection!`, newest first."""
+    served = schema._schema
+    entry = served.type_map["AuditEntry"]
+    assert {name: str(f.type) for name, f in entry.fields.items()} == {  # type: ignore[attr-defined]
+        "id": "ID!",
+        "actor": "String!",
+        "action": "String!",
+        "arguments": "String!",
+        "at": "DateTime!",
+    }
+    audit_log = served.query_type.fields["auditLog"]  # type: ignore[union-attr]
+    assert str(audit_log.type) == "AuditEntryConnection!"
+    assert {name: (str(a.type), a.default_value) for name, a in audit_log.args.items()} == {
+        "first": ("Int", 50),
+        "after": ("String", None),
+    }
+
+
+async def test_map_captions_carry_no_personal_data(api: Api, shop: Graph) -> None:
+    viewer = api.as_role(Role.VIEWER)
+    view = await viewer('{ customerMap(customerId: "c1") { nodes { caption } } }')
+    captions = " ".join(node["caption"] for node in view["customerMap"]["nodes"])
+    assert "Alice" in captions
+    for secret in ["alice@example.com", "13812345678", "1990"]:
+        assert secret not in captions
