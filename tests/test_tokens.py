@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.server
 import json
 import os
 import stat
 import subprocess
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -199,3 +201,46 @@ def test_c360_token_mints_what_the_server_accepts(tmp_path: Path) -> None:
         text=True,
     )
     assert unset.returncode == 1 and "C360_JWT_SECRET is not set" in unset.stderr
+
+
+async def test_rs256_keys_from_an_identity_providers_jwks_endpoint() -> None:
+    """C360_JWKS_URL: keys fetched from the IdP (a real HTTP server on loopback here), picked
+    by the token's `kid`; a token signed by a key not in the set is refused."""
+    private, public = rsa_pair()
+    stranger, _ = rsa_pair()
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(serialization.load_pem_public_key(public)))
+    body = json.dumps({"keys": [jwk | {"kid": "k1", "use": "sig", "alg": "RS256"}]}).encode()
+
+    class JWKS(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), JWKS)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/.well-known/jwks.json"
+        verifier = TokenVerifier(
+            Settings.model_construct(
+                jwt_algorithm="RS256",
+                jwks_url=url,
+                jwt_public_key=None,
+                jwt_issuer=None,
+                jwt_audience=None,
+            )
+        )
+        good = jwt.encode(valid_claims(roles=["analyst"]), private, "RS256", headers={"kid": "k1"})
+        who = await principal(verifier, good)
+        assert who.roles == {Role.ANALYST} and not who.sees_personal_data
+        forged_key = jwt.encode(valid_claims(), stranger, "RS256", headers={"kid": "k1"})
+        unknown_kid = jwt.encode(valid_claims(), private, "RS256", headers={"kid": "k2"})
+        for bad in [forged_key, unknown_kid]:
+            with pytest.raises(Unauthenticated):
+                await principal(verifier, bad)
+    finally:
+        server.shutdown()
