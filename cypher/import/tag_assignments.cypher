@@ -5,18 +5,27 @@
 // Returns the refused rows and why: `customerId` (no such customer) or `deprecated`.
 UNWIND $rows AS row
 OPTIONAL MATCH (c:Customer {id: row.customerId})
-OPTIONAL MATCH (:TagAlias {name: row.tag})-[:ALIAS_OF]->(aliased:Tag)
-OPTIONAL CALL (row, c, aliased) {
-  WITH row, c, aliased WHERE c IS NOT NULL AND aliased IS NULL
-  MERGE (t:Tag {name: row.tag})
-    ON CREATE SET t.id = randomUUID(), t.status = 'ACTIVE', t.createdAt = $now
-  RETURN t
-  UNION
-  WITH row, c, aliased WHERE c IS NOT NULL AND aliased IS NOT NULL
-  RETURN aliased AS t
+// Nearly every row names a tag by its own name: one index seek. Only other names (aliases,
+// new tags) take the slower path below; doing that path for every row cost ~100 µs a row.
+OPTIONAL MATCH (own:Tag {name: row.tag})
+OPTIONAL CALL (row, c, own) {
+  WITH row WHERE own IS NULL AND c IS NOT NULL
+  OPTIONAL MATCH (:TagAlias {name: row.tag})-[:ALIAS_OF]->(aliased:Tag)
+  CALL (row, aliased) {
+    WITH row, aliased WHERE aliased IS NULL
+    MERGE (t:Tag {name: row.tag})
+      ON CREATE SET t.id = randomUUID(), t.status = 'ACTIVE', t.createdAt = $now
+    RETURN t
+    UNION
+    WITH aliased WHERE aliased IS NOT NULL
+    RETURN aliased AS t
+  }
+  RETURN t AS other
 }
+WITH row, c, coalesce(own, other) AS t
 CALL (row, c, t) {
-  WITH row, c, t WHERE t IS NOT NULL AND coalesce(t.status, 'ACTIVE') <> 'DEPRECATED'
+  WITH row, c, t
+  WHERE c IS NOT NULL AND t IS NOT NULL AND coalesce(t.status, 'ACTIVE') <> 'DEPRECATED'
   MERGE (c)-[r:HAS_TAG]->(t)
     ON CREATE SET r.source = 'IMPORT', r.assignedAt = coalesce(datetime(row.assignedAt), $now),
                   r.gained = true

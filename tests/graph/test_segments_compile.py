@@ -42,7 +42,7 @@ def test_attributes_and_ages() -> None:
     assert params == {"p0": ["Shanghai"], "p1": ["F"], "p2": 30, "p3": 39, "asOf": AS_OF}
 
 
-TAG_PATHS = "  MATCH (b:Customer)-[:HAS_TAG]->(:Tag)-[:CHILD_OF*0..]->(t:Tag)\n"
+TAG_PATHS = "  MATCH (b)-[:HAS_TAG]->(:Tag)-[:CHILD_OF*0..]->(t:Tag)\n"
 
 
 def test_tags_are_sets_of_holders_started_from() -> None:
@@ -66,7 +66,7 @@ def test_behaviour_in_a_window() -> None:
     text, params = compiled(
         {"withinDays": 90, "minPurchaseCount": 2, "maxTotalSpend": 100, "noPurchaseWithinDays": 7}
     )
-    purchases = "  MATCH (b:Customer)-[:HAD]->(i:Interaction)\n  WHERE i.type = 'PURCHASE' AND "
+    purchases = "  MATCH (b)-[:HAD]->(i:Interaction)\n  WHERE i.type = 'PURCHASE' AND "
     window = "i.occurredAt >= $asOf - duration({days: $%s}) AND i.occurredAt <= $asOf\n"
     assert text == (
         "CALL () {\n" + purchases + window % "p0" + "  WITH b, count(*) AS found "
@@ -128,7 +128,7 @@ def test_products_and_interactions_without_window() -> None:
     bought = (
         "  MATCH (pr:Product) WHERE pr.id IN $%s\n"
         "  UNWIND [(pr)<-[:ABOUT]-(x) | x] AS i\n"
-        "  MATCH (b:Customer)-[:HAD]->(i)\n"
+        "  MATCH (b)-[:HAD]->(i)\n"
         "  WHERE i:Interaction AND i.type = 'PURCHASE' AND i.occurredAt <= $asOf\n"
     )
     assert text == (
@@ -139,7 +139,7 @@ def test_products_and_interactions_without_window() -> None:
         "  RETURN collect(b) AS s1\n"
         "}\n"
         "CALL () {\n"
-        "  MATCH (b:Customer)-[:HAD]->(i:Interaction)\n"
+        "  MATCH (b)-[:HAD]->(i:Interaction)\n"
         "  WHERE i.type IN $p2 AND i.occurredAt <= $asOf\n"
         "  WITH b, count(*) AS found WHERE found >= $p3\n"
         "  RETURN collect(b) AS s2\n"
@@ -171,7 +171,7 @@ def test_nesting_or_not_and_stage_driver() -> None:
     )
     assert text == (
         "CALL () {\n"
-        "  MATCH (b:Customer)-[:IN_STAGE]->(s:LifecycleStage)\n"
+        "  MATCH (b)-[:IN_STAGE]->(s:LifecycleStage)\n"
         "  WHERE s.name IN $p0\n"
         "  RETURN collect(DISTINCT b) AS s0\n"
         "}\n"
