@@ -22,4 +22,14 @@ async def migrate(graph: Graph) -> MigrationReport:
     await graph.run_text("schema/await_indexes", "CALL db.awaitIndexes(300)", write=True)
     stages = [{"name": name, "order": order} for name, order in STAGE_ORDER.items()]
     await graph.write("schema/lifecycle_stages", stages=stages)
+    # Graphs from before stored purchase totals (or written around the importer) get them.
+    await refresh_purchase_totals(graph)
     return MigrationReport(statements=len(schema), stages=len(stages))
+
+
+async def refresh_purchase_totals(graph: Graph, customer_ids: list[str] | None = None) -> int:
+    """Recompute the stored purchase figures of these customers (None: every customer still
+    without them); returns how many were recomputed. Imports keep them current themselves;
+    this is for graphs written another way (raw Cypher, older versions)."""
+    row = await graph.write_one("derived/purchase_totals", ids=customer_ids)
+    return 0 if row is None else int(row["customers"])

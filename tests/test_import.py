@@ -129,6 +129,9 @@ async def test_good_file_is_applied_exactly(graph: Graph, tmp_path: Path) -> Non
         "updatedAt": NOW,
         "vip": True,
         "score": 7,
+        # derived from its interactions (cypher/derived/purchase_totals.cypher)
+        "purchaseTotal": 9998.0,
+        "lastPurchaseAt": datetime(2025, 3, 1, tzinfo=UTC),
     }
     c2 = (await one(graph, "MATCH (c:Customer {id: 'c2'}) RETURN properties(c) AS p"))["p"]
     assert c2 == {
@@ -137,6 +140,7 @@ async def test_good_file_is_applied_exactly(graph: Graph, tmp_path: Path) -> Non
         "phone": "+8613900001111",
         "createdAt": NOW,
         "updatedAt": NOW,
+        "purchaseTotal": 0.0,  # interactions, but no purchase
     }
     product = await one(graph, "MATCH (p:Product) RETURN properties(p) AS p")
     assert product["p"] == {
@@ -546,3 +550,64 @@ async def test_any_number_of_writers_gives_the_same_graph(graph: Graph, writers:
     assert report.ok and report.applied == reference.applied
     assert report.skipped_stages == reference.skipped_stages == 4
     assert await dump(graph, ignore=ignore) == expected
+
+
+STORED_TOTALS_DRIFT = """
+MATCH (c:Customer)
+CALL (c) {
+  OPTIONAL MATCH (c)-[:HAD]->(i:Interaction {type: 'PURCHASE'})
+  RETURN sum(coalesce(i.amount, 0.0)) AS total, max(i.occurredAt) AS last
+}
+WITH c, total, last
+// a customer never given a purchase may have no stored figures: that reads as none
+WHERE abs(coalesce(c.purchaseTotal, 0.0) - total) > 1e-6
+   OR NOT (c.lastPurchaseAt = last OR (c.lastPurchaseAt IS NULL AND last IS NULL))
+RETURN c.id AS id, c.purchaseTotal AS stored, total, c.lastPurchaseAt AS storedLast, last
+"""
+
+
+async def assert_stored_totals_match(graph: Graph) -> None:
+    """Every customer's stored purchase figures equal a recount of its interactions."""
+    assert await graph.run_text("tests/totals", STORED_TOTALS_DRIFT) == []
+
+
+def purchase(n: int, customer: str, amount: float | None, day: int, **more: Any) -> Line:
+    line = {"kind": "interaction", "id": f"i{n}", "customerId": customer, "type": "PURCHASE",
+            "productId": "p1", "occurredAt": f"2025-01-{day:02d}T00:00:00Z"} | more  # fmt: skip
+    if amount is not None:
+        line["amount"] = amount
+    return ("s", n, line)
+
+
+async def test_imports_keep_the_stored_purchase_totals_exact(graph: Graph) -> None:
+    """Every import path that changes a customer's purchases recomputes its stored total and
+    last purchase (read by all-time spend segments): new purchases, a changed amount, a
+    purchase moved to another customer, one that stops being a purchase, and racing writers."""
+    base = [
+        ("s", 1, {"kind": "customer", "id": "c1", "name": "一"}),
+        ("s", 2, {"kind": "customer", "id": "c2", "name": "二"}),
+        ("s", 3, {"kind": "customer", "id": "c3", "name": "三"}),
+        ("s", 4, {"kind": "product", "id": "p1", "name": "甲"}),
+    ]
+    await import_records(graph, base)
+    await assert_stored_totals_match(graph)
+    first = [purchase(1, "c1", 10.5, 1), purchase(2, "c1", None, 3), purchase(3, "c2", 4.0, 2)]
+    await import_records(graph, first)
+    await assert_stored_totals_match(graph)
+    totals = await graph.run_text(
+        "tests/t", "MATCH (c:Customer) RETURN c.id AS id, c.purchaseTotal AS total ORDER BY id"
+    )
+    assert [(r["id"], r["total"]) for r in totals] == [("c1", 10.5), ("c2", 4.0), ("c3", None)]
+    changed = [
+        purchase(1, "c1", 20.0, 1),  # a new amount
+        purchase(3, "c1", 4.0, 9),  # moved from c2 to c1, and now c1's latest
+        ("s", 4, purchase(2, "c1", None, 3)[2] | {"type": "VIEW"}),  # no longer a purchase
+    ]
+    await import_records(graph, changed)
+    await assert_stored_totals_match(graph)
+    c2 = await one(graph, "MATCH (c:Customer {id: 'c2'}) RETURN c.purchaseTotal AS t")
+    assert c2 == {"t": 0.0}
+    # Many one-line transactions for the same customers at once, committing in any order.
+    racing = [purchase(10 + n, f"c{n % 3 + 1}", float(n), n % 28 + 1) for n in range(60)]
+    await import_records(graph, racing, batch_size=1, writers=4)
+    await assert_stored_totals_match(graph)

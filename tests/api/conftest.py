@@ -15,6 +15,7 @@ import pytest
 from strawberry.types import ExecutionResult
 
 from graph.db import Graph
+from graph.migrate import refresh_purchase_totals
 from graph.settings import Settings
 from schema.context import Context
 from schema.root import schema
@@ -114,6 +115,7 @@ CREATE (c2)-[:IN_STAGE {since: datetime('2025-01-15T12:00:00Z')}]->(active)
 @pytest.fixture
 async def shop(graph: Graph) -> Graph:
     await graph.run_text("tests/shop", SHOP, write=True)
+    await refresh_purchase_totals(graph)  # as `c360 migrate` does for graphs written in Cypher
     return graph
 
 
