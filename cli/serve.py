@@ -41,6 +41,16 @@ def configure_logging() -> None:
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
 
 
+def graphiql_headers(settings: Settings) -> str | None:
+    """On the local default, GraphiQL's Headers JSON with an admin token (so the README's
+    first command ends in a playground that works); elsewhere tokens come from `c360 token`
+    or the identity provider."""
+    if not (settings.uses_local_neo4j and settings.jwt_algorithm == "HS256"):
+        return None
+    admin = mint(settings, roles=[Role.ADMIN], subject="local-admin", ttl_s=ADMIN_TTL_S)
+    return json.dumps({"Authorization": f"Bearer {admin}"})
+
+
 async def prepare(settings: Settings, demo_customers: int | None = None) -> None:
     """Before serving: reach Neo4j (starting the local one when needed), so a wrong address
     or password ends here with one line instead of a failed server start. With
@@ -84,10 +94,7 @@ def serve(
         settings = settings.model_copy(update={"rules_every_s": rules_every})
     run(prepare(settings, demo_customers if demo else None))
     console.print(f"GraphiQL: {graphiql_url(host, port)}", highlight=False, soft_wrap=True)
-    if settings.uses_local_neo4j and settings.jwt_algorithm == "HS256":
-        # the local default: an admin header to paste into GraphiQL's Headers tab
-        admin = mint(settings, roles=[Role.ADMIN], subject="local-admin", ttl_s=ADMIN_TTL_S)
-        header = json.dumps({"Authorization": f"Bearer {admin}"})
+    if (header := graphiql_headers(settings)) is not None:
         console.print(
             f"GraphiQL headers (admin, valid {ADMIN_TTL_S // 3600} h): {header}",
             highlight=False,

@@ -244,3 +244,16 @@ async def test_rs256_keys_from_an_identity_providers_jwks_endpoint() -> None:
                 await principal(verifier, bad)
     finally:
         server.shutdown()
+
+
+async def test_serve_offers_an_admin_header_on_the_local_default_only(tmp_path: Path) -> None:
+    from cli.serve import graphiql_headers
+
+    local = Settings.model_construct(
+        jwt_algorithm="HS256", jwt_secret=None, neo4j_uri=None, c360_home=tmp_path
+    )
+    headers = graphiql_headers(local)
+    assert headers is not None
+    who = await TokenVerifier(local).principal(json.loads(headers)["Authorization"])
+    assert who.roles == {Role.ADMIN} and who.subject == "local-admin"
+    assert graphiql_headers(hs_settings()) is None  # NEO4J_URI set: no token printed
