@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -388,19 +389,7 @@ def sum_hits(plan: dict[str, Any]) -> int:
 
 
 async def bench(args: argparse.Namespace, local: LocalNeo4j, bolt_uri: str) -> dict[str, Any]:
-    settings = settings_for(local, bolt_uri)
-    seeding_s = None
-    async with graph_session(settings, start_local=False) as graph:
-        with console.status("c360 migrate ..."):
-            await migrate(graph)
-        found = await seeded_customers(graph)
-    if found != args.customers:
-        if found:
-            raise SystemExit(
-                f"{local.home} holds {found:,} customers, not {args.customers:,}: "
-                "use another --home (or an empty one)"
-            )
-        seeding_s = seed(local, bolt_uri, args.customers, args.seed)
+    settings, seeding_s = await prepare_graph(args, local, bolt_uri)
     async with graph_session(settings, start_local=False) as graph:
         phones = await category_products(graph, "手机")
         computers = await category_products(graph, "电脑")
@@ -433,9 +422,35 @@ async def bench(args: argparse.Namespace, local: LocalNeo4j, bolt_uri: str) -> d
     }
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
+async def prepare_graph(
+    args: argparse.Namespace, local: LocalNeo4j, bolt_uri: str
+) -> tuple[Settings, float | None]:
+    """Migrate, and seed `args.customers` customers into an empty graph; returns the settings
+    and the seeding time (None when the graph was seeded already)."""
+    settings = settings_for(local, bolt_uri)
+    seeding_s = None
+    async with graph_session(settings, start_local=False) as graph:
+        with console.status("c360 migrate ..."):
+            await migrate(graph)
+        found = await seeded_customers(graph)
+    if found != args.customers:
+        if found:
+            raise SystemExit(
+                f"{local.home} holds {found:,} customers, not {args.customers:,}: "
+                "use another --home (or an empty one)"
+            )
+        seeding_s = seed(local, bolt_uri, args.customers, args.seed)
+    return settings, seeding_s
+
+
+Bench = Callable[[argparse.Namespace, LocalNeo4j, str], Awaitable[dict[str, Any]]]
+
+
+def run_on_local_neo4j(args: argparse.Namespace, prefix: str, bench: Bench) -> dict[str, Any]:
+    """Run `bench` on the local Neo4j in `--home` (a temporary one named `prefix...` when
+    not given), started on a free port when not running; stopped afterwards unless --keep."""
     temporary = args.home is None
-    home = Path(tempfile.mkdtemp(prefix="c360-segbench-")) if temporary else Path(args.home)
+    home = Path(tempfile.mkdtemp(prefix=prefix)) if temporary else Path(args.home)
     local = LocalNeo4j(home)
     started_here = local.pid() is None
     try:
@@ -451,6 +466,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 local.stop()
             if temporary:
                 shutil.rmtree(home, ignore_errors=True)
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    return run_on_local_neo4j(args, "c360-segbench-", bench)
 
 
 def show(result: dict[str, Any]) -> None:

@@ -22,16 +22,13 @@ query for its slowest sample is printed (db hits and the plan).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import os
 import platform
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,15 +43,13 @@ sys.path.insert(0, str(ROOT))
 from segment_bench import (  # noqa: E402
     percentile,
     plan_lines,
-    seed,
-    seeded_customers,
-    settings_for,
+    prepare_graph,
+    run_on_local_neo4j,
     sum_hits,
 )
 
 from graph.db import Graph, graph_session  # noqa: E402
 from graph.local_neo4j import LocalNeo4j  # noqa: E402
-from graph.migrate import migrate  # noqa: E402
 from graph.queries import query  # noqa: E402
 from graph.settings import Settings  # noqa: E402
 from schema.context import Context  # noqa: E402
@@ -182,19 +177,7 @@ async def profile(graph: Graph, name: str, key: str) -> dict[str, Any]:
 
 
 async def bench(args: argparse.Namespace, local: LocalNeo4j, bolt_uri: str) -> dict[str, Any]:
-    settings = settings_for(local, bolt_uri)
-    seeding_s = None
-    async with graph_session(settings, start_local=False) as graph:
-        with console.status("c360 migrate ..."):
-            await migrate(graph)
-        found = await seeded_customers(graph)
-    if found != args.customers:
-        if found:
-            raise SystemExit(
-                f"{local.home} holds {found:,} customers, not {args.customers:,}: "
-                "use another --home (or an empty one)"
-            )
-        seeding_s = seed(local, bolt_uri, args.customers, args.seed)
+    settings, seeding_s = await prepare_graph(args, local, bolt_uri)
     async with graph_session(settings, start_local=False) as graph:
         ids = await sample_ids(graph, args.sample, args.seed)
         results = await measure(graph, settings, ids, args.warmup, args.repeat)
@@ -225,23 +208,7 @@ async def bench(args: argparse.Namespace, local: LocalNeo4j, bolt_uri: str) -> d
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    temporary = args.home is None
-    home = Path(tempfile.mkdtemp(prefix="c360-travbench-")) if temporary else Path(args.home)
-    local = LocalNeo4j(home)
-    started_here = local.pid() is None
-    try:
-        with console.status(f"Starting Neo4j in {home} ..."):
-            port = 0 if started_here else None
-            status = local.start(port=port, heap=args.heap, pagecache=args.pagecache)
-        return asyncio.run(bench(args, local, status.bolt_uri))
-    finally:
-        if args.keep:
-            console.print(f"Kept Neo4j running in {home} (stop: C360_HOME={home} c360 neo4j stop)")
-        else:
-            with console.status("Stopping Neo4j ..."):
-                local.stop()
-            if temporary:
-                shutil.rmtree(home, ignore_errors=True)
+    return run_on_local_neo4j(args, "c360-travbench-", bench)
 
 
 def show(result: dict[str, Any]) -> None:

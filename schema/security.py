@@ -40,6 +40,7 @@ from strawberry.extensions import (
 )
 from strawberry.extensions.field_extension import AsyncExtensionResolver, SyncExtensionResolver
 from strawberry.types import Info
+from strawberry.types.unset import UNSET
 from strawberry.utils.str_converters import to_camel_case
 
 from graph import audit
@@ -112,17 +113,13 @@ def _plain(value: Any) -> Any:
         return {
             to_camel_case(f.name): _plain(getattr(value, f.name))
             for f in dataclasses.fields(value)
-            if not _unset(getattr(value, f.name))
+            if getattr(value, f.name) is not UNSET
         }
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     return value
-
-
-def _unset(value: Any) -> bool:
-    return type(value).__name__ == "UnsetType"
 
 
 def audit_arguments(arguments: dict[str, Any]) -> str:
