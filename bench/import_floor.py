@@ -20,8 +20,9 @@ import os
 import random
 import statistics
 import time
-from pathlib import Path
 from typing import Any
+
+from import_bench import cpu_seconds
 
 from graph.db import open_graph
 from graph.settings import Settings
@@ -51,11 +52,6 @@ CREATE (c)-[:IN_STAGE {since: datetime(row.at)}]->(s)""",
 CREATE (:TagEvent:PendingTagEvent {change: 'ADDED', source: 'IMPORT', at: datetime(row.at),
   customerId: row.customerId, tagId: row.tag, tagName: row.tag})""",
 }
-
-
-def neo4j_cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def measure(rows: int, repeat: int) -> dict[str, list[float]]:
@@ -100,12 +96,12 @@ async def measure(rows: int, repeat: int) -> dict[str, list[float]]:
                     }
                     for n in range(rows)
                 ]
-                cpu, wall = neo4j_cpu_seconds(pid), time.perf_counter()
+                cpu, wall = cpu_seconds(pid), time.perf_counter()
                 for start in range(0, rows, BATCH):
                     await graph.run_text(
                         kind, statement, write=True, rows=batch[start : start + BATCH]
                     )
-                cpu_us = 1e6 * (neo4j_cpu_seconds(pid) - cpu) / rows
+                cpu_us = 1e6 * (cpu_seconds(pid) - cpu) / rows
                 wall_us = 1e6 * (time.perf_counter() - wall) / rows
                 results[kind].append(cpu_us)
                 print(f"{kind:14} Neo4j CPU {cpu_us:6.1f} µs/row  wall {wall_us:6.1f} µs/row")
