@@ -15,7 +15,6 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cached_property
-from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
@@ -31,11 +30,12 @@ from strawberry.http.ides import get_graphql_ide_html
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 
+from core import package_data
+from core.errors import GraphUnavailable, Unauthenticated
+from core.settings import Settings
 from graph.db import Graph, open_graph
-from graph.errors import GraphUnavailable, Unauthenticated
-from graph.event_feed import TagEventFeed
-from graph.settings import Settings
-from graph.tag_rules import run_rules
+from graph.rules.tag_rules import run_rules
+from graph.tags.feed import TagEventFeed
 from schema.context import Context
 from schema.root import make_schema
 from security.tokens import TokenVerifier
@@ -43,12 +43,12 @@ from security.tokens import TokenVerifier
 READY_TIMEOUT_S = 3.0  # /readyz gives up on Neo4j after this long
 
 
-# GraphiQL's scripts and styles, installed from npm by scripts/bootstrap (web/package.json)
-# and served by c360 itself, so the playground works on a closed network.
-VENDOR_DIR = Path(__file__).resolve().parent / "web" / "node_modules"
-# The customer map page (web/map: plain HTML and JS drawing with cytoscape from /vendor).
-MAP_DIR = Path(__file__).resolve().parent / "web" / "map"
-_UNPKG = re.compile(r"https://unpkg\.com/((?:@[^/@\"]+/)?[^/@\"]+)@[^/\"]+/")
+# GraphiQL's scripts and styles and cytoscape, the npm files listed in web/package.json and
+# served by c360 itself (the `web` package's data), so the pages work on a closed network.
+VENDOR_DIR = package_data.directory("web", "vendor")
+# The customer map page (plain HTML and JS drawing with cytoscape from /vendor).
+MAP_DIR = package_data.directory("web", "map")
+_UNPKG = re.compile(r"https://unpkg\.com/((?:@[^/@\"]+/)?[^/@\"]+)@[^/\"]+/([^\"]+)")
 log = logging.getLogger("c360.server")
 
 
@@ -56,16 +56,17 @@ def local_graphiql_html() -> str:
     """Strawberry's GraphiQL page with every unpkg.com URL pointed at /vendor/ (same files,
     same versions, so the page's integrity hashes still hold)."""
     html = get_graphql_ide_html(graphql_ide="graphiql")
-    missing = [package for package in _UNPKG.findall(html) if not (VENDOR_DIR / package).is_dir()]
+    files = [f"{package}/{path}" for package, path in _UNPKG.findall(html)]
+    missing = [name for name in files if not (VENDOR_DIR / name).is_file()]
     if missing:
         log.warning(
-            "GraphiQL assets missing under %s (%s): run scripts/bootstrap; "
+            "GraphiQL assets missing under %s (%s): run scripts/vendor_web.py; "
             "the playground loads them from unpkg.com meanwhile",
             VENDOR_DIR,
             missing,
         )
         return html
-    return _UNPKG.sub(r"/vendor/\1/", html)
+    return _UNPKG.sub(r"/vendor/\1/\2", html)
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -123,7 +124,7 @@ async def readyz(request: Request) -> JSONResponse:
     graph: Graph = request.app.state.graph
     try:
         async with asyncio.timeout(READY_TIMEOUT_S):
-            await graph.read("api/ping")
+            await graph.read("ping")
     except TimeoutError:
         reason = f"Neo4j did not answer within {READY_TIMEOUT_S:g} s"
     except GraphUnavailable as e:

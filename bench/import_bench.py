@@ -42,7 +42,7 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph.local_neo4j import USER, LocalNeo4j  # noqa: E402
+from graph.local.instance import USER, LocalNeo4j  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 SUMMARY = re.compile(r"(?:Seeded|Imported) ([\d,]+) lines in ([\d.]+) s \(([\d,]+) lines/s\)")
@@ -64,7 +64,7 @@ def write_demo_file(path: Path, customers: int, seed: int) -> None:
     """The lines `c360 seed` would import, as a JSON Lines file."""
     import orjson
 
-    from graph.seed import generate
+    from graph.ingest.seed import generate
 
     with path.open("wb") as out:
         for _, _, line in generate(customers, seed):

@@ -24,8 +24,8 @@ from typing import Any
 
 from import_bench import cpu_seconds
 
+from core.settings import Settings
 from graph.db import open_graph
-from graph.settings import Settings
 
 BATCH = 5000
 

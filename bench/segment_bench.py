@@ -49,13 +49,13 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph.api_segments import check  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from graph.db import Graph, graph_session  # noqa: E402
-from graph.local_neo4j import USER, LocalNeo4j  # noqa: E402
+from graph.ingest.seed import REFERENCE_TIME  # noqa: E402
+from graph.local.instance import USER, LocalNeo4j  # noqa: E402
 from graph.migrate import migrate  # noqa: E402
-from graph.seed import REFERENCE_TIME  # noqa: E402
-from graph.segment import compile_segment, parse_definition  # noqa: E402
-from graph.settings import Settings  # noqa: E402
+from graph.segments import compile_segment, parse_definition  # noqa: E402
+from graph.segments.evaluation import check  # noqa: E402
 from schema.context import Context  # noqa: E402
 from schema.root import schema  # noqa: E402
 from security.roles import Principal, Role  # noqa: E402

@@ -8,7 +8,7 @@ Neo4j, migration and seeding as bench/segment_bench.py (whose helpers it uses): 
 in-process by the served schema with a fresh request context each (only HTTP is left out):
 each field of `tagHealth` alone, `redundant` at each `--min-jaccard`, and all three fields in
 one document; round-robin over the documents, after `--warmup` uncounted rounds. Then it
-PROFILEs cypher/tags/health_redundant.cypher at the first --min-jaccard.
+PROFILEs cypher/tags/health/redundant.cypher at the first --min-jaccard.
 
 Results: bench/results/tag-health-<customers>-<time>.json (git-ignored) and a table.
 """
@@ -42,11 +42,11 @@ from bench.segment_bench import (  # noqa: E402
     settings_for,
     sum_hits,
 )
+from core.settings import Settings  # noqa: E402
 from graph.db import Graph, counting_round_trips, graph_session  # noqa: E402
-from graph.local_neo4j import LocalNeo4j  # noqa: E402
+from graph.local.instance import LocalNeo4j  # noqa: E402
 from graph.migrate import migrate  # noqa: E402
 from graph.queries import query  # noqa: E402
-from graph.settings import Settings  # noqa: E402
 from schema.context import Context  # noqa: E402
 from schema.root import schema  # noqa: E402
 from security.roles import Principal, Role  # noqa: E402
@@ -119,7 +119,7 @@ async def measure(
 async def profile(graph: Graph, min_jaccard: float) -> dict[str, Any]:
     async with graph.driver.session(database=graph.database) as session:
         result = await session.run(
-            "PROFILE " + query("tags/health_redundant"), {"minJaccard": min_jaccard}
+            "PROFILE " + query("tags/health/redundant"), {"minJaccard": min_jaccard}
         )
         summary = await result.consume()
     plan = summary.profile or {}

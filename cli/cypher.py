@@ -15,17 +15,10 @@ from rich.table import Table
 from rich.text import Text
 
 from cli.output import console, err_console, fail, run, user_errors
-from graph.analyst_cypher import (
-    QueryResult,
-    cell,
-    library,
-    library_query,
-    parse_params,
-    plain,
-    run_read_only,
-)
+from core.settings import Settings
+from graph.analytics.library import library, library_query, parse_params
+from graph.analytics.read_only import QueryResult, cell, plain, run_read_only
 from graph.db import graph_session
-from graph.settings import Settings
 
 
 class OutputFormat(enum.StrEnum):

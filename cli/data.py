@@ -20,8 +20,9 @@ from rich.progress import (
 from rich.table import Table
 
 from cli.output import console, err_console, run, user_errors
+from core.settings import Settings
 from graph.db import graph_session
-from graph.importer import (
+from graph.ingest.importer import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_WRITERS,
     MAX_REASONS,
@@ -29,9 +30,8 @@ from graph.importer import (
     check_files,
     import_files,
 )
+from graph.ingest.seed import seed_graph
 from graph.migrate import migrate
-from graph.seed import seed_graph
-from graph.settings import Settings
 
 BatchSize = Annotated[
     int,

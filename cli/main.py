@@ -6,9 +6,9 @@ import typer
 
 from cli import cypher, data, neo4j_cmd, rules, segment, serve, token
 from cli.output import console, run, user_errors
+from core.settings import Settings
 from graph.db import graph_session
 from graph.migrate import migrate as run_migrate
-from graph.settings import Settings
 
 app = typer.Typer(
     name="c360",

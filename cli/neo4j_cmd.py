@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 
 from cli.output import console, user_errors
-from graph.local_neo4j import LocalNeo4j, Status, ensure_launcher_built, find_java, neo4j_version
-from graph.settings import Settings
+from core.settings import Settings
+from graph.local.instance import LocalNeo4j, Status
+from graph.local.launcher import ensure_launcher_built, find_java, neo4j_version
 
 app = typer.Typer(help="The local Neo4j server kept under C360_HOME.", no_args_is_help=True)
 

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from graph.errors import C360Error
+from core.errors import C360Error
 
 # `--as-of` of every command that evaluates definitions at a moment (parse_datetime checks it).
 AsOf = Annotated[

@@ -8,12 +8,12 @@ import typer
 from rich.table import Table
 
 from cli.output import AsOf, console, run, user_errors
+from core.settings import Settings
 from graph.cleansing import parse_datetime
 from graph.db import Record, graph_session
-from graph.default_rules import Installed, install
 from graph.migrate import migrate
-from graph.settings import Settings
-from graph.tag_rules import RuleRun, all_rules, run_rules
+from graph.rules.defaults import Installed, install
+from graph.rules.tag_rules import RuleRun, all_rules, run_rules
 
 app = typer.Typer(help="Tag rules: list them, run them.", no_args_is_help=True)
 

@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 
 from cli.output import AsOf, err_console, fail, run, user_errors
+from core.settings import Settings
 from graph.cleansing import parse_datetime
 from graph.db import graph_session
-from graph.segment_export import ExportFormat, members, write
-from graph.settings import Settings
+from graph.segments.export import ExportFormat, members, write
 
 app = typer.Typer(help="Saved segments: export their members.", no_args_is_help=True)
 

@@ -11,10 +11,10 @@ import typer
 import uvicorn
 
 from cli.output import console, run, user_errors
+from core.settings import Settings
 from graph.db import graph_session
+from graph.ingest.seed import seed_graph
 from graph.migrate import migrate
-from graph.seed import seed_graph
-from graph.settings import Settings
 from security.roles import Role
 from security.tokens import mint
 
@@ -59,7 +59,7 @@ async def prepare(settings: Settings, demo_customers: int | None = None) -> None
         if demo_customers is None:
             return
         await migrate(graph)
-        if (await graph.read("demo/has_customers"))[0]["hasCustomers"]:
+        if (await graph.read("ingest/has_customers"))[0]["hasCustomers"]:
             console.print("The database already holds customers: serving them as they are.")
             return
         with console.status(f"Seeding a demo graph of {demo_customers:,} customers..."):

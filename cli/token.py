@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cli.output import user_errors
-from graph.settings import Settings
+from core.settings import Settings
 from security.roles import Role
 from security.tokens import mint
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from graph.db import Graph
-from graph.loaders import Page
+from graph.paging import Page
 
 
 def _now_ms() -> datetime:
@@ -29,7 +29,7 @@ class Entry:
 
 async def record(graph: Graph, entry: Entry) -> None:
     await graph.write(
-        "security/audit_entry",
+        "audit/record",
         actor=entry.actor,
         action=entry.action,
         arguments=entry.arguments,
@@ -39,6 +39,6 @@ async def record(graph: Graph, entry: Entry) -> None:
 
 async def audit_page(graph: Graph, *, limit: int, after: list[object] | None) -> Page:
     """Entries newest first, `limit` of them after the key `after` ([epochMillis, id])."""
-    row = await graph.read_one("security/audit_page", limit=limit, after=after)
+    row = await graph.read_one("audit/page", limit=limit, after=after)
     assert row is not None
     return Page.from_value(row)

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 import phonenumbers
 
-from graph.errors import BadUserInput
+from core.errors import BadUserInput
 from graph.model import GENDERS
 
 DEFAULT_PHONE_REGION = "CN"  # numbers without a country code are read as Chinese numbers

@@ -32,10 +32,10 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from graph.errors import GraphUnavailable
-from graph.local_neo4j import USER, LocalNeo4j
+from core.errors import GraphUnavailable
+from core.settings import Settings
+from graph.local.instance import USER, LocalNeo4j
 from graph.queries import check_params, query
-from graph.settings import Settings
 
 log = logging.getLogger("c360.cypher")
 T = TypeVar("T")

@@ -1,6 +1,6 @@
 """Per-request DataLoaders: a nested GraphQL field costs one Cypher round trip, not one per row.
 
-Each loader runs one `cypher/api/*.cypher` file over all the keys collected in one tick of
+Each loader runs one `cypher/<domain>/*.cypher` file over all the keys collected in one tick of
 the event loop (`UNWIND $ids`); the file returns `key` and `value` columns and the loader
 lines the values up with the keys (a missing key gets the field's empty value). Paged
 connections under a parent (`Customer.interactions`, `Tag.customers`) are keyed by the
@@ -14,46 +14,18 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from graph import api_segments
-from graph.api_segments import Evaluation, Result
 from graph.db import Graph, Record
+from graph.paging import EMPTY_PAGE, Page, PageKey, Params
+from graph.segments import evaluation
+from graph.segments.evaluation import Evaluation, Result
 
 V = TypeVar("V")
-Params = tuple[tuple[str, Hashable], ...]  # Cypher parameters as a hashable, sorted tuple
-
-
-@dataclass(frozen=True)
-class Page:
-    """Rows of one page (`{key: [sort key], node: {...}}`, up to the limit asked) and the
-    number of rows in the whole connection."""
-
-    rows: list[Record]
-    total: int
-
-    @classmethod
-    def from_value(cls, value: Record) -> Page:
-        return cls(rows=value["rows"], total=value["total"])
-
-
-EMPTY_PAGE = Page(rows=[], total=0)
-
-
-@dataclass(frozen=True)
-class PageKey:
-    """A page under one parent: the parent's id and the Cypher parameters shaping the page."""
-
-    id: str
-    params: Params
-
-    @classmethod
-    def of(cls, id: str, **params: Hashable) -> PageKey:
-        return cls(id, tuple(sorted(params.items())))
 
 
 def _cypher_params(params: Params) -> dict[str, Any]:
@@ -95,10 +67,10 @@ def pages(graph: Graph, name: str) -> DataLoader[PageKey, Page]:
 
 def segment_results(graph: Graph) -> DataLoader[Evaluation, Result]:
     """Segment counts and pages: every one asked for in a tick in one UNION ALL query (see
-    `graph.api_segments.evaluate_many`); a bad definition fails only its own fields."""
+    `graph.segments.evaluation.evaluate_many`); a bad definition fails only its own fields."""
 
     async def load(asks: list[Evaluation]) -> list[Result | BaseException]:
-        return list(await api_segments.evaluate_many(graph, asks))
+        return list(await evaluation.evaluate_many(graph, asks))
 
     return DataLoader(load_fn=load)
 
@@ -141,22 +113,22 @@ class Loaders:
 
     def __post_init__(self) -> None:
         g = self.graph
-        self.customer = by_key(g, "api/customers_by_ids", _none)
-        self.product = by_key(g, "api/products_by_ids", _none)
-        self.tag_by_name = by_key(g, "api/tags_by_names", _none)
-        self.customer_tags = by_key(g, "api/customer_tags", list)
-        self.customer_tag_assignments = by_key(g, "api/customer_tag_assignments", list)
-        self.customer_tasks = by_key(g, "api/customer_tasks", list)
-        self.customer_stage = by_key(g, "api/customer_stages", _none)
-        self.customer_purchases = by_key(g, "api/customer_purchase_stats", _no_purchases)
-        self.customer_products = by_key(g, "api/customer_products", list)
-        self.customer_interactions = pages(g, "api/customer_interactions")
-        self.tag_parent = by_key(g, "api/tag_parents", _none)
-        self.tag_children = by_key(g, "api/tag_children", list)
-        self.tag_aliases = by_key(g, "api/tag_aliases", list)
-        self.tag_customer_count = by_key(g, "api/tag_customer_counts", _zero)
-        self.tag_customers = pages(g, "api/tag_customers")
-        self.product_buyer_count = by_key(g, "api/product_buyer_counts", _zero)
+        self.customer = by_key(g, "customers/by_ids", _none)
+        self.product = by_key(g, "products/by_ids", _none)
+        self.tag_by_name = by_key(g, "tags/by_names", _none)
+        self.customer_tags = by_key(g, "customers/tags", list)
+        self.customer_tag_assignments = by_key(g, "customers/tag_assignments", list)
+        self.customer_tasks = by_key(g, "customers/tasks", list)
+        self.customer_stage = by_key(g, "customers/stages", _none)
+        self.customer_purchases = by_key(g, "customers/purchase_stats", _no_purchases)
+        self.customer_products = by_key(g, "customers/products", list)
+        self.customer_interactions = pages(g, "customers/interactions")
+        self.tag_parent = by_key(g, "tags/parents", _none)
+        self.tag_children = by_key(g, "tags/children", list)
+        self.tag_aliases = by_key(g, "tags/aliases", list)
+        self.tag_customer_count = by_key(g, "tags/customer_counts", _zero)
+        self.tag_customers = pages(g, "tags/customers")
+        self.product_buyer_count = by_key(g, "products/buyer_counts", _zero)
         self.segment = by_key(g, "segments/by_ids", _none)
         self.segment_results = segment_results(g)
 

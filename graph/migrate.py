@@ -31,5 +31,5 @@ async def refresh_purchase_totals(graph: Graph, customer_ids: list[str] | None =
     """Recompute the stored purchase figures of these customers (None: every customer still
     without them); returns how many were recomputed. Imports keep them current themselves;
     this is for graphs written another way (raw Cypher, older versions)."""
-    row = await graph.write_one("derived/purchase_totals", ids=customer_ids)
+    row = await graph.write_one("customers/purchase_totals", ids=customer_ids)
     return 0 if row is None else int(row["customers"])

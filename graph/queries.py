@@ -1,26 +1,29 @@
 """Named Cypher: every statement c360 runs lives in `cypher/<name>.cypher`.
 
-Files are loaded once and looked up by their path under `cypher/` without the suffix
-(`customer/by_ids`). Callers pass values only as parameters; `check_params` makes a typo in a
-parameter name fail loudly instead of silently matching nothing.
+Files are package data of the `cypher` package, loaded once and looked up by their path under
+it without the suffix (`customers/by_ids`). Callers pass values only as parameters;
+`check_params` makes a typo in a parameter name fail loudly instead of silently matching
+nothing.
 """
 
 from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 
-CYPHER_DIR = Path(__file__).resolve().parent.parent / "cypher"
+from core import package_data
+
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _LINE_COMMENT = re.compile(r"^\s*//.*$", re.MULTILINE)
 
 
 @cache
 def all_queries() -> dict[str, str]:
+    """Every file of the `cypher` package (package data) by name, read once."""
     return {
-        path.relative_to(CYPHER_DIR).with_suffix("").as_posix(): path.read_text(encoding="utf-8")
-        for path in sorted(CYPHER_DIR.rglob("*.cypher"))
+        path.removesuffix(".cypher"): entry.read_text(encoding="utf-8")
+        for path, entry in package_data.walk(package_data.files("cypher"))
+        if path.endswith(".cypher")
     }
 
 

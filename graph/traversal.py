@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.errors import BadUserInput, NotFound
 from graph.db import Graph, Record
-from graph.errors import BadUserInput, NotFound
 
 MAX_FIRST = 100
 MAX_DEPTH = 5  # also the upper bound of the pattern in cypher/traversal/customer_map.cypher

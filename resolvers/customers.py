@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from graph import api_customers
+from graph import customers as graph_customers
 from graph.db import Record
-from graph.loaders import PageKey
 from graph.model import InteractionType
+from graph.paging import PageKey
 from resolvers.pagination import EdgePage, check_first, decode_cursor, edge_page
 from schema.context import Info
 
@@ -21,7 +21,7 @@ async def customers(info: Info, first: int | None, after: str | None) -> EdgePag
     """Query.customers: id ascending. One query for the page and the total."""
     size = check_first(first, info.context.settings)
     key = decode_cursor(after, str)
-    page = await api_customers.customers_page(
+    page = await graph_customers.customers_page(
         info.context.graph, limit=size + 1, after=key[0] if key else None
     )
     # Interaction.customer under these customers then needs no query of its own.
@@ -79,4 +79,4 @@ async def interactions(
 
 
 async def lifecycle_funnel(info: Info) -> list[tuple[str, int]]:
-    return await api_customers.lifecycle_funnel(info.context.graph)
+    return await graph_customers.lifecycle_funnel(info.context.graph)

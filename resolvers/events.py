@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from graph import api_tags
+from core.errors import GraphUnavailable, NotFound
 from graph.cleansing import normalize_name
 from graph.db import Record
-from graph.errors import GraphUnavailable, NotFound
+from graph.tags import taxonomy
 from schema.context import Info
 
 
@@ -19,7 +19,7 @@ async def tag_events(info: Info, tags: list[str] | None) -> AsyncIterator[Record
     wanted: set[str] | None = None
     if tags is not None:
         names = {normalize_name(name, f"tags[{i}]"): f"tags[{i}]" for i, name in enumerate(tags)}
-        found = await api_tags.require(info.context.graph, names)
+        found = await taxonomy.require(info.context.graph, names)
         wanted = {str(tag.tag["id"]) for tag in found.values()}
     async with feed.subscribe() as events:
         async for event in events:

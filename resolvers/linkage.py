@@ -1,11 +1,11 @@
-"""Linkage rules: list and create (see `graph.linkage`)."""
+"""Linkage rules: list and create (see `graph.rules.linkage`)."""
 
 from __future__ import annotations
 
-from graph import linkage
 from graph.cleansing import normalize_name
 from graph.db import Record
-from graph.linkage import LinkageRuleInput
+from graph.rules import linkage
+from graph.rules.linkage import LinkageRuleInput
 from schema.context import Info
 
 

@@ -1,6 +1,6 @@
 """Mutations: every argument is checked and cleansed here before anything is written, and
 each write is one Cypher statement that checks existence before it writes (see
-`graph.api_customers`), so a failed mutation changes nothing. After a write the request's
+`graph.customers`), so a failed mutation changes nothing. After a write the request's
 loaders are cleared, so fields selected on the result (or by a later mutation of the same
 request) read the new state."""
 
@@ -10,11 +10,12 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from graph import api_customers, api_tags
+from core.errors import BadUserInput
+from graph import customers as graph_customers
 from graph.cleansing import normalize_email, normalize_gender, normalize_name, normalize_phone
 from graph.db import Record
-from graph.errors import BadUserInput
 from graph.model import LifecycleStageName
+from graph.tags import taxonomy
 from schema.context import Info
 
 
@@ -58,7 +59,7 @@ def customer_props(given: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 async def upsert_customer(info: Info, given: dict[str, Any]) -> Record:
     """Create the customer or update the fields given (omitted fields stay as they are)."""
     customer_id, props = customer_props(given)
-    customer = await api_customers.upsert_customer(info.context.graph, customer_id, props)
+    customer = await graph_customers.upsert_customer(info.context.graph, customer_id, props)
     info.context.loaders.clear_all()
     return customer
 
@@ -73,7 +74,7 @@ def _customer_id(value: str) -> str:
 
 
 async def assign_tags(info: Info, customer_id: str, tags: list[str]) -> Record:
-    customer = await api_customers.assign_tags(
+    customer = await graph_customers.assign_tags(
         info.context.graph, _customer_id(customer_id), tag_names(tags)
     )
     info.context.loaders.clear_all()
@@ -81,7 +82,7 @@ async def assign_tags(info: Info, customer_id: str, tags: list[str]) -> Record:
 
 
 async def remove_tags(info: Info, customer_id: str, tags: list[str]) -> Record:
-    customer = await api_customers.remove_tags(
+    customer = await graph_customers.remove_tags(
         info.context.graph, _customer_id(customer_id), tag_names(tags)
     )
     info.context.loaders.clear_all()
@@ -95,7 +96,7 @@ async def create_tag(
     description: str | None,
     parent: str | None,
 ) -> Record:
-    tag = await api_tags.create_tag(
+    tag = await taxonomy.create_tag(
         info.context.graph,
         name=normalize_name(name, "name"),
         category=_text(category),
@@ -107,7 +108,7 @@ async def create_tag(
 
 
 async def rename_tag(info: Info, name: str, new_name: str) -> Record:
-    tag = await api_tags.rename(
+    tag = await taxonomy.rename(
         info.context.graph, normalize_name(name, "name"), normalize_name(new_name, "newName")
     )
     info.context.loaders.clear_all()
@@ -115,7 +116,7 @@ async def rename_tag(info: Info, name: str, new_name: str) -> Record:
 
 
 async def merge_tags(info: Info, sources: list[str], into: str) -> Record:
-    tag = await api_tags.merge(
+    tag = await taxonomy.merge(
         info.context.graph,
         [normalize_name(name, f"sources[{i}]") for i, name in enumerate(sources)],
         normalize_name(into, "into"),
@@ -125,13 +126,13 @@ async def merge_tags(info: Info, sources: list[str], into: str) -> Record:
 
 
 async def deprecate_tag(info: Info, name: str) -> Record:
-    tag = await api_tags.deprecate(info.context.graph, normalize_name(name, "name"))
+    tag = await taxonomy.deprecate(info.context.graph, normalize_name(name, "name"))
     info.context.loaders.clear_all()
     return tag
 
 
 async def set_stage(info: Info, customer_id: str, stage: LifecycleStageName) -> Record:
-    customer = await api_customers.set_stage(
+    customer = await graph_customers.set_stage(
         info.context.graph, _customer_id(customer_id), stage.value
     )
     info.context.loaders.clear_all()

@@ -13,10 +13,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from core.errors import BadUserInput
+from core.settings import Settings
 from graph.db import Record
-from graph.errors import BadUserInput
-from graph.loaders import Page
-from graph.settings import Settings
+from graph.paging import Page
 
 
 def check_first(first: int | None, settings: Settings) -> int:

@@ -1,7 +1,7 @@
 """Segment fields and queries: previews, saved segments, their counts and members.
 
 Counts and member pages go through the request's `segment_results` loader, which answers all
-of them in one UNION ALL query (`graph.api_segments.evaluate_many`): `segments { count }`
+of them in one UNION ALL query (`graph.segments.evaluation.evaluate_many`): `segments { count }`
 costs the same round trips for any number of segments. Member nodes are primed into the
 `customer` loader; their nested fields use the usual loaders.
 """
@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from graph import api_segments
-from graph.api_segments import Evaluation
+from core.errors import NotFound
 from graph.cleansing import normalize_label
 from graph.db import Record
-from graph.errors import NotFound
-from graph.loaders import Page
-from graph.segment import compile_segment, parse_definition
+from graph.paging import Page
+from graph.segments import compile_segment, evaluation, parse_definition, saved
+from graph.segments.definition import definition_text
+from graph.segments.evaluation import Evaluation
 from resolvers.pagination import EdgePage, check_first, decode_cursor, edge_page
 from schema.context import Info
 
@@ -36,12 +36,10 @@ class Preview:
 
 async def preview(info: Info, raw: dict[str, Any], as_of: datetime | None) -> Preview:
     """Validate and check the definition (unknown tags are an error) before any field runs."""
-    definition = await api_segments.check(info.context.graph, parse_definition(raw))
+    definition = await evaluation.check(info.context.graph, parse_definition(raw))
     moment = as_of or info.context.now
     segment = compile_segment(definition, moment)
-    return Preview(
-        api_segments.definition_text(definition), moment, segment.count_query, segment.params
-    )
+    return Preview(definition_text(definition), moment, segment.count_query, segment.params)
 
 
 def params_json(params: dict[str, Any]) -> str:
@@ -91,15 +89,15 @@ async def segment(info: Info, segment_id: str) -> Record | None:
 
 async def segments(info: Info) -> list[Record]:
     """Every saved segment, ordered by name (then createdAt, id)."""
-    return await api_segments.all_segments(info.context.graph)
+    return await saved.all_segments(info.context.graph)
 
 
 async def save(info: Info, name: str, raw: dict[str, Any]) -> Record:
     """A new segment (names are unique); the definition is checked like a preview's."""
     clean = normalize_label(name, "name")
     definition = parse_definition(raw)
-    await api_segments.check(info.context.graph, definition)
-    record = await api_segments.save(info.context.graph, clean, definition)
+    await evaluation.check(info.context.graph, definition)
+    record = await saved.save(info.context.graph, clean, definition)
     info.context.loaders.clear_all()
     return record
 
@@ -109,6 +107,6 @@ async def delete(info: Info, segment_id: str) -> bool:
     text = segment_id.strip()
     if not text:
         raise NotFound("segment", segment_id, field="id")
-    await api_segments.delete(info.context.graph, text)
+    await saved.delete(info.context.graph, text)
     info.context.loaders.clear_all()
     return True

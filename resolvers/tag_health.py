@@ -1,10 +1,10 @@
-"""Query.tagHealth: unused, undescribed and redundant tags (see `graph.tag_health`)."""
+"""Query.tagHealth: unused, undescribed and redundant tags (see `graph.tags.health`)."""
 
 from __future__ import annotations
 
-from graph import tag_health
 from graph.db import Record
-from graph.tag_health import DEFAULT_MIN_JACCARD, TagPair
+from graph.tags import health as tag_health
+from graph.tags.health import DEFAULT_MIN_JACCARD, TagPair
 from schema.context import Info
 
 

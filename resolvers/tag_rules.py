@@ -1,15 +1,15 @@
-"""Tag rules: list, create, enable or disable, run (see `graph.tag_rules`)."""
+"""Tag rules: list, create, enable or disable, run (see `graph.rules.tag_rules`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from graph import tag_rules
+from core.errors import NotFound
 from graph.cleansing import normalize_name
 from graph.db import Record
-from graph.errors import NotFound
-from graph.tag_rules import RuleRun
+from graph.rules import tag_rules
+from graph.rules.tag_rules import RuleRun
 from schema.context import Info
 
 

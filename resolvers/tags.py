@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from graph import api_tags
 from graph.cleansing import normalize_name
 from graph.db import Record
-from graph.loaders import PageKey
+from graph.paging import PageKey
+from graph.tags import taxonomy
 from resolvers.pagination import EdgePage, check_first, decode_cursor, edge_page
 from schema.context import Info
 
@@ -16,7 +16,7 @@ async def tag(info: Info, name: str) -> Record | None:
 
 async def tags(info: Info, category: str | None, include_deprecated: bool | None) -> list[Record]:
     """Query.tags, ordered by name."""
-    return await api_tags.list_tags(
+    return await taxonomy.list_tags(
         info.context.graph, category=category, include_deprecated=bool(include_deprecated)
     )
 

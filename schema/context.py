@@ -12,11 +12,11 @@ import strawberry
 from starlette.requests import Request
 from starlette.websockets import WebSocket
 
+from core.errors import Unauthenticated
+from core.settings import Settings
 from graph.db import Graph
-from graph.errors import Unauthenticated
-from graph.event_feed import TagEventFeed
 from graph.loaders import Loaders
-from graph.settings import Settings
+from graph.tags.feed import TagEventFeed
 from security.roles import Principal
 
 

@@ -15,7 +15,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
-from graph.errors import C360Error
+from core.errors import C360Error
 from schema.context import Context
 
 log = logging.getLogger("c360.api")

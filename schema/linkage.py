@@ -7,8 +7,8 @@ from datetime import datetime
 import strawberry
 
 from graph.db import Record
-from graph.linkage import LinkageRuleInput as RuleInput
 from graph.model import LinkageAction
+from graph.rules.linkage import LinkageRuleInput as RuleInput
 from schema.scalars import as_datetime, must
 from schema.tag import Tag
 

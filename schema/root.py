@@ -11,7 +11,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from graph.settings import Settings
+from core.settings import Settings
 from schema.errors import C360MaskErrors, log_expected
 from schema.events import Subscription
 from schema.mutation import Mutation

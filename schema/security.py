@@ -43,9 +43,9 @@ from strawberry.types import Info
 from strawberry.types.unset import UNSET
 from strawberry.utils.str_converters import to_camel_case
 
+from core.errors import C360Error, Forbidden, Unauthenticated
+from core.settings import Settings
 from graph import audit
-from graph.errors import C360Error, Forbidden, Unauthenticated
-from graph.settings import Settings
 from schema.context import Context
 from security.masking import mask_personal
 

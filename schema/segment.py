@@ -9,7 +9,7 @@ import strawberry
 
 from graph.db import Record
 from graph.model import InteractionType, LifecycleStageName
-from graph.segment.definition import KEYS
+from graph.segments.definition import KEYS
 from resolvers import segments
 from schema import enums as _enums  # noqa: F401 (registers the enums)
 from schema.args import given

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import strawberry
 
-from graph import tag_health as graph_tag_health
+from graph.tags import health as graph_tag_health
 from resolvers import tag_health
 from schema.context import Info
 from schema.fields import field

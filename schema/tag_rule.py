@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 
 from graph.db import Record
-from graph.tag_rules import RuleRun
+from graph.rules.tag_rules import RuleRun
 from schema.scalars import as_datetime
 from schema.tag import Tag
 

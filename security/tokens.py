@@ -17,8 +17,8 @@ from typing import Any
 
 import jwt
 
-from graph.errors import ConfigurationError, Unauthenticated
-from graph.settings import Settings
+from core.errors import ConfigurationError, Unauthenticated
+from core.settings import Settings
 from security.roles import Principal, Role
 
 SECRET_FILE = "jwt-secret"

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from core.settings import Settings
 from graph.db import Graph, open_graph
-from graph.local_neo4j import USER, LocalNeo4j
+from graph.local.instance import USER, LocalNeo4j
 from graph.migrate import migrate
-from graph.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -105,3 +106,11 @@ async def graph(session_graph: Graph) -> Graph:
     """The test database, emptied of everything but the lifecycle stages."""
     await wipe(session_graph)
     return session_graph
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    return port

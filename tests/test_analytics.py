@@ -18,9 +18,10 @@ from typing import Any
 
 import pytest
 
-from graph.analyst_cypher import documented_params_match, library, library_query, run_read_only
+from graph.analytics.library import documented_params_match, library, library_query
+from graph.analytics.read_only import run_read_only
 from graph.db import Graph
-from graph.seed import REFERENCE_TIME, seed_graph
+from graph.ingest.seed import REFERENCE_TIME, seed_graph
 from tests.conftest import wipe
 
 CUSTOMERS = 300

@@ -19,10 +19,10 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from cli.main import app
-from graph.analyst_cypher import library, parse_param
+from core.errors import BadUserInput
+from core.settings import Settings
+from graph.analytics.library import library, parse_param
 from graph.db import Graph
-from graph.errors import BadUserInput
-from graph.settings import Settings
 
 if TYPE_CHECKING:
     from tests.conftest import Neo4jServer

@@ -9,8 +9,8 @@ from test_import import GOOD, write_lines
 from typer.testing import CliRunner
 
 from cli.main import app
+from core.settings import Settings
 from graph.db import Graph
-from graph.settings import Settings
 
 runner = CliRunner()
 

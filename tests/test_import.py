@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from graph.db import Graph
-from graph.importer import MAX_REASONS, ImportReport, import_files, import_records
+from graph.ingest.importer import MAX_REASONS, ImportReport, import_files, import_records
 from tests.conftest import wipe
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -129,7 +129,7 @@ async def test_good_file_is_applied_exactly(graph: Graph, tmp_path: Path) -> Non
         "updatedAt": NOW,
         "vip": True,
         "score": 7,
-        # derived from its interactions (cypher/derived/purchase_totals.cypher)
+        # derived from its interactions (cypher/customers/purchase_totals.cypher)
         "purchaseTotal": 9998.0,
         "lastPurchaseAt": datetime(2025, 3, 1, tzinfo=UTC),
     }

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from graph.db import Graph
-from graph.local_neo4j import LocalNeo4j
+from graph.local.instance import LocalNeo4j
 
 runner = CliRunner()
 

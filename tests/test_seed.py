@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date
 
 from graph.db import Graph
-from graph.seed import CITIES, REFERENCE_TIME, TAXONOMY, generate, seed_graph, tag_id
+from graph.ingest.seed import CITIES, REFERENCE_TIME, TAXONOMY, generate, seed_graph, tag_id
 from tests.conftest import wipe
 from tests.test_import import dump
 

@@ -21,8 +21,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import SecretStr
 
-from graph.errors import ConfigurationError, Unauthenticated
-from graph.settings import Settings
+from core.errors import ConfigurationError, Unauthenticated
+from core.settings import Settings
 from security.roles import Role
 from security.tokens import TokenVerifier, mint
 

@@ -3,7 +3,7 @@ settings fixture exports, so `c360 serve` subprocesses accept them too)."""
 
 from __future__ import annotations
 
-from graph.settings import Settings
+from core.settings import Settings
 from security.roles import Role
 from security.tokens import mint
 

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from strawberry.types import ExecutionResult
 
+from core.settings import Settings
 from graph.db import Graph
 from graph.migrate import refresh_purchase_totals
-from graph.settings import Settings
 from schema.context import Context
 from schema.root import schema
 from security.roles import Principal, Role

@@ -12,10 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from graph import default_rules, tag_rules
+from core.settings import Settings
 from graph.db import Graph
-from graph.seed import REFERENCE_TIME, seed_graph
-from graph.settings import Settings
+from graph.ingest.seed import REFERENCE_TIME, seed_graph
+from graph.rules import defaults as default_rules
+from graph.rules import tag_rules
 
 runner = CliRunner()
 

@@ -8,8 +8,8 @@ import socket
 import neo4j
 import pytest
 
+from core.settings import Settings
 from graph.db import Graph
-from graph.settings import Settings
 from tests.api.conftest import Api
 
 

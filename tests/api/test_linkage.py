@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from graph import tag_events
 from graph.db import Graph
-from graph.importer import import_files
+from graph.ingest.importer import import_files
+from graph.tags import events as tag_events
 from tests.api.conftest import Api, snapshot
 
 LINK = """

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from graph.db import Graph
-from graph.seed import seed_graph
+from graph.ingest.seed import seed_graph
 from tests.api.conftest import Api
 
 README = Path(__file__).resolve().parents[2] / "README.md"

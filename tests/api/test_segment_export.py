@@ -12,11 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from graph import api_segments
+from core.settings import Settings
 from graph.db import Graph
-from graph.segment import parse_definition
-from graph.segment_export import COLUMNS
-from graph.settings import Settings
+from graph.segments import parse_definition, saved
+from graph.segments.export import COLUMNS
 
 runner = CliRunner()
 
@@ -25,7 +24,7 @@ runner = CliRunner()
 async def vip_segment(shop: Graph, settings: Settings) -> str:
     """A saved segment: VIP customers (c1 and its Gold tag count, c2) who bought something."""
     definition = parse_definition({"anyTags": ["VIP"], "minPurchaseCount": 1})
-    segment = await api_segments.save(shop, "VIP buyers", definition)
+    segment = await saved.save(shop, "VIP buyers", definition)
     return str(segment["id"])
 
 

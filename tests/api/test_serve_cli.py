@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,17 +11,11 @@ from typing import Any
 
 import httpx2
 
-from graph.settings import Settings
+from core.settings import Settings
+from tests.conftest import free_port
 from tests.tokens import auth_header
 
 C360 = Path(sys.executable).with_name("c360")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-    return port
 
 
 def test_serve_prints_graphiql_and_answers(shop: Any, settings: Settings) -> None:

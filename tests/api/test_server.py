@@ -12,8 +12,8 @@ import pytest
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from graph.local_neo4j import LocalNeo4j
-from graph.settings import Settings
+from core.settings import Settings
+from graph.local.instance import LocalNeo4j
 from security.roles import Role
 from server import create_app
 from tests.tokens import auth_header

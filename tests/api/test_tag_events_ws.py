@@ -17,9 +17,10 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
-from graph import api_customers, tag_rules
+from core.settings import Settings
+from graph import customers as graph_customers
 from graph.db import Graph
-from graph.settings import Settings
+from graph.rules import tag_rules
 from security.roles import Role
 from tests.api.test_serve_cli import C360, free_port
 from tests.tokens import auth_header
@@ -121,7 +122,7 @@ async def test_every_change_reaches_subscribers_from_any_source_and_process(
     # Through the server's API: c3 gains Risk and VIP.
     await mutate(server, 'mutation { assignTags(customerId: "c3", tags: ["Risk", "VIP"]) { id } }')
     # From this process, as another c360 process would: c1 loses Gold, a tag rule adds Risk.
-    await api_customers.remove_tags(shop, "c1", ["Gold"])
+    await graph_customers.remove_tags(shop, "c1", ["Gold"])
     await tag_rules.create(shop, "Beijing", "Risk", {"cities": ["Beijing"]})
     await tag_rules.run_rules(shop)
 

@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from graph import tag_rules
+from core.settings import Settings
 from graph.db import Graph
-from graph.settings import Settings
+from graph.rules import tag_rules
 from tests.api.conftest import Api, snapshot
 
 runner = CliRunner()

@@ -20,8 +20,8 @@ from urllib.parse import quote
 import pytest
 from playwright.async_api import Browser, ConsoleMessage, Page, Route, async_playwright
 
+from core.settings import Settings
 from graph.db import Graph
-from graph.settings import Settings
 from tests.api.conftest import SHOP
 from tests.api.test_serve_cli import C360
 from tests.api.test_tag_events_ws import serving

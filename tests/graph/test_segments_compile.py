@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from core.errors import BadUserInput
 from graph.db import Graph
-from graph.errors import BadUserInput
-from graph.segment import compile_segment, parse_definition
-from graph.segment.definition import MAX_DEPTH, MAX_ITEMS, product_ids, tag_names
+from graph.segments import compile_segment, parse_definition
+from graph.segments.definition import MAX_DEPTH, MAX_ITEMS, product_ids, tag_names
 
 AS_OF = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 

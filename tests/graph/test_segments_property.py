@@ -23,11 +23,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
-from graph.api_segments import Evaluation, Result, evaluate_many
+from core.errors import BadUserInput
 from graph.db import Graph
-from graph.errors import BadUserInput
 from graph.migrate import refresh_purchase_totals
-from graph.segment import Definition, compile_segment, parse_definition
+from graph.segments import Definition, compile_segment, parse_definition
+from graph.segments.evaluation import Evaluation, Result, evaluate_many
 
 # A forest: Root0 > A > A1, Root0 > B, Root1 > C.
 PARENTS = {"A": "Root0", "B": "Root0", "A1": "A", "C": "Root1"}

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from graph.db import Graph
-from graph.segment import compile_segment, parse_definition
+from graph.segments import compile_segment, parse_definition
 from tests.graph.test_segments_property import (
     AS_OFS,
     Customer,

@@ -1,0 +1,60 @@
+// Upsert interactions by id: (customer)-[:HAD]->(interaction)-[:ABOUT]->(product).
+// Then, in the same transaction, every customer the batch touched (an interaction's customer,
+// and its previous one when a line moves it) gets its stored purchase figures recomputed
+// (cypher/customers/purchase_totals.cypher says what they are), under the customer's lock.
+// Returns the rows whose customer or product exists nowhere, with the field at fault.
+UNWIND $rows AS row
+OPTIONAL MATCH (c:Customer {id: row.customerId})
+OPTIONAL MATCH (p:Product {id: row.productId})
+OPTIONAL MATCH (known:Interaction {id: row.id})
+OPTIONAL MATCH (previous:Customer)-[:HAD]->(known)
+WITH row, c, p, known, previous,
+     CASE
+       WHEN c IS NULL THEN 'customerId'
+       WHEN row.productId IS NOT NULL AND p IS NULL THEN 'productId'
+     END AS missing
+// A new interaction: plain CREATEs, cheaper than MERGE (the importer never puts one id
+// twice in a batch, and the id constraint still guards against duplicates).
+CALL (row, c, p, known, missing) {
+  WITH row, c, p WHERE missing IS NULL AND known IS NULL
+  CREATE (c)-[:HAD]->(i:Interaction {id: row.id})
+  SET i += row.props, i.occurredAt = datetime(row.occurredAt)
+  WITH i, p WHERE p IS NOT NULL
+  CREATE (i)-[:ABOUT]->(p)
+}
+// One seen before: update it. An interaction belongs to one customer and is about at most
+// one product, so a line naming another one moves it; without a productId, an existing
+// ABOUT is left alone.
+CALL (row, c, p, known, missing) {
+  WITH row, c, p, known AS i WHERE missing IS NULL AND known IS NOT NULL
+  SET i += row.props, i.occurredAt = datetime(row.occurredAt)
+  WITH c, p, i
+  CALL (c, i) {
+    OPTIONAL MATCH (other:Customer)-[had:HAD]->(i) WHERE other <> c
+    DELETE had
+  }
+  MERGE (c)-[:HAD]->(i)
+  WITH p, i WHERE p IS NOT NULL
+  CALL (p, i) {
+    OPTIONAL MATCH (i)-[about:ABOUT]->(other:Product) WHERE other <> p
+    DELETE about
+  }
+  MERGE (i)-[:ABOUT]->(p)
+}
+WITH collect(CASE WHEN missing IS NOT NULL THEN {i: row.i, missing: missing} END) AS refused,
+     collect(CASE WHEN missing IS NULL THEN c END) + collect(previous) AS touched
+CALL (touched) {
+  UNWIND touched AS t
+  WITH DISTINCT t ORDER BY t.id  // one lock order for every writer: no deadlocks between them
+  // Take the customer's write lock before counting: another writer's interactions for it are
+  // then committed, or that writer counts after this one commits (every writer counts last).
+  SET t.purchaseTotal = -1.0
+  WITH t
+  CALL (t) {
+    OPTIONAL MATCH (t)-[:HAD]->(i:Interaction {type: 'PURCHASE'})
+    RETURN sum(coalesce(i.amount, 0.0)) AS total, max(i.occurredAt) AS last
+  }
+  SET t.purchaseTotal = total, t.lastPurchaseAt = last
+}
+UNWIND refused AS r
+RETURN r.i AS i, r.missing AS missing

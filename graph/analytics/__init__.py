@@ -1,0 +1,1 @@
+"""Analysts' Cypher (`c360 cypher`): the analytics library and the read-only runner."""

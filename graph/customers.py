@@ -1,0 +1,94 @@
+"""Customer reads and writes behind the GraphQL API (values arrive validated and cleansed).
+
+Every write is one Cypher statement that checks before it writes: when a check fails the
+statement changes nothing and reports why, and these functions raise the matching
+`C360Error` (`NotFound` for a missing customer, `BadUserInput` for a bad tag).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from core.errors import BadUserInput, NotFound
+from graph.db import Graph, Record
+from graph.model import STAGE_ORDER
+from graph.paging import Page
+from graph.tags import events as tag_events
+
+
+async def customers_page(graph: Graph, *, limit: int, after: str | None) -> Page:
+    """Up to `limit` customers by id ascending after the id `after`, and the total count."""
+    row = await graph.read_one("customers/page", limit=limit, after=after or "")
+    assert row is not None  # aggregations always return a row
+    return Page.from_value(row)
+
+
+async def upsert_customer(graph: Graph, customer_id: str, props: dict[str, Any]) -> Record:
+    """Create or update; `props` holds only the given fields (None removes a property)."""
+    row = await graph.write_one("customers/upsert", id=customer_id, props=props)
+    assert row is not None
+    customer: Record = row["customer"]
+    return customer
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(repr(name) for name in names)
+
+
+def _found(row: Record | None, customer_id: str) -> Record:
+    """The statement's result row, or NotFound when it found no customer."""
+    if row is None or row["customer"] is None:
+        raise NotFound("customer", customer_id, field="customerId")
+    return row
+
+
+async def _change_tags(graph: Graph, query: str, customer_id: str, names: list[str]) -> Record:
+    """Run a tag-changing statement; NotFound for the customer, BAD_USER_INPUT for unknown tags
+    (the statement checks both before it writes)."""
+    row = _found(
+        await graph.write_one(query, customerId=customer_id, names=names, now=datetime.now(UTC)),
+        customer_id,
+    )
+    if row["unknown"]:
+        raise BadUserInput("tags", f"unknown tag {_names(row['unknown'])}")
+    return row
+
+
+async def assign_tags(graph: Graph, customer_id: str, names: list[str]) -> Record:
+    """Give the customer these tags (by normalised name) as MANUAL; already held: unchanged."""
+    row = await _change_tags(graph, "customers/assign_tags", customer_id, names)
+    if row["deprecated"]:
+        raise BadUserInput(
+            "tags", f"tag {_names(row['deprecated'])} is deprecated and cannot be assigned"
+        )
+    await tag_events.dispatch(graph)  # linkage rules fire before the caller reads the result
+    customer: Record = row["customer"]
+    return customer
+
+
+async def remove_tags(graph: Graph, customer_id: str, names: list[str]) -> Record:
+    """Take these tags from the customer; a tag it does not hold is ignored."""
+    row = await _change_tags(graph, "customers/remove_tags", customer_id, names)
+    await tag_events.dispatch(graph)
+    customer: Record = row["customer"]
+    return customer
+
+
+async def set_stage(graph: Graph, customer_id: str, stage: str) -> Record:
+    """Move the customer to `stage`, keeping the previous one as history; same stage: no-op."""
+    row = _found(
+        await graph.write_one("customers/set_stage", customerId=customer_id, stage=stage),
+        customer_id,
+    )
+    if not row["stageExists"]:
+        raise NotFound("lifecycle stage", stage, field="stage")  # `c360 migrate` not run
+    customer: Record = row["customer"]
+    return customer
+
+
+async def lifecycle_funnel(graph: Graph) -> list[tuple[str, int]]:
+    """(stage, customers currently in it) for all seven stages in order, zeros included."""
+    rows = await graph.read("customers/lifecycle_funnel", stages=list(STAGE_ORDER))
+    counts = {row["stage"]: row["customers"] for row in rows}
+    return [(stage, counts.get(stage, 0)) for stage in STAGE_ORDER]

@@ -1,0 +1,43 @@
+"""Pages of a list as the graph layer hands them up, and the key of a page under a parent.
+
+A paged query returns `rows` (each `{key: [sort key], node: {...}}`, up to the limit asked)
+and `total`, the size of the whole list; the API cuts the rows to size and makes cursors
+from the keys (resolvers/pagination.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from graph.db import Record
+
+Params = tuple[tuple[str, Hashable], ...]  # Cypher parameters as a hashable, sorted tuple
+
+
+@dataclass(frozen=True)
+class Page:
+    """Rows of one page (`{key: [sort key], node: {...}}`, up to the limit asked) and the
+    number of rows in the whole connection."""
+
+    rows: list[Record]
+    total: int
+
+    @classmethod
+    def from_value(cls, value: Record) -> Page:
+        return cls(rows=value["rows"], total=value["total"])
+
+
+EMPTY_PAGE = Page(rows=[], total=0)
+
+
+@dataclass(frozen=True)
+class PageKey:
+    """A page under one parent: the parent's id and the Cypher parameters shaping the page."""
+
+    id: str
+    params: Params
+
+    @classmethod
+    def of(cls, id: str, **params: Hashable) -> PageKey:
+        return cls(id, tuple(sorted(params.items())))

@@ -1,0 +1,142 @@
+"""Tags behind the GraphQL API: reads, creation and governance (rename, merge, deprecate).
+
+Names arrive normalised (NFKC, trimmed, spaces collapsed). Anywhere a tag name is accepted an
+alias works too: renaming or merging a tag away keeps its old name as a `(:TagAlias)` of the
+tag it now means, so saved segments, scripts and import files that use it keep working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from core.errors import BadUserInput, NotFound
+from graph.db import Graph, Record
+from graph.tags import events as tag_events
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A tag a name means (its own name or an alias) and the names of the tags above it."""
+
+    tag: Record
+    above: list[str]
+
+    @property
+    def name(self) -> str:
+        name: str = self.tag["name"]
+        return name
+
+
+async def resolve(graph: Graph, names: Sequence[str]) -> dict[str, Resolved | None]:
+    """What each name means now: its tag, or None when it is no tag's name or alias."""
+    rows = await graph.read("tags/resolve", names=list(dict.fromkeys(names)))
+    return {
+        row["name"]: None if row["tag"] is None else Resolved(row["tag"], row["above"])
+        for row in rows
+    }
+
+
+async def require(graph: Graph, names: dict[str, str]) -> dict[str, Resolved]:
+    """Resolve `{name: field}`; BadUserInput naming the field of the first unknown name."""
+    found = await resolve(graph, list(names))
+    for name, field in names.items():
+        if found.get(name) is None:
+            raise BadUserInput(field, f"unknown tag {name!r}")
+    return {name: tag for name, tag in found.items() if tag is not None}
+
+
+async def list_tags(
+    graph: Graph, *, category: str | None, include_deprecated: bool
+) -> list[Record]:
+    """Tags ordered by name, of one category when given, deprecated ones only on request."""
+    rows = await graph.read("tags/list", category=category, includeDeprecated=include_deprecated)
+    return [row["tag"] for row in rows]
+
+
+async def create_tag(
+    graph: Graph,
+    *,
+    name: str,
+    category: str | None,
+    description: str | None,
+    parent: str | None,
+) -> Record:
+    """A new ACTIVE tag; a taken name or a missing parent writes nothing (BadUserInput)."""
+    row = await graph.write_one(
+        "tags/create",
+        tagName=name,
+        category=category,
+        description=description,
+        parent=parent,
+    )
+    assert row is not None
+    if row["duplicate"]:
+        raise BadUserInput("name", f"a tag named {name!r} already exists")
+    if row["aliasOf"] is not None:
+        raise BadUserInput("name", f"{name!r} is an alias of the tag {row['aliasOf']!r}")
+    if row["parentMissing"]:
+        raise BadUserInput("parent", f"no tag named {parent!r}")
+    tag: Record = row["tag"]
+    return tag
+
+
+async def _name_is_free(graph: Graph, name: str, field: str, owner: str | None = None) -> None:
+    """BadUserInput when `name` is another tag's name or alias (`owner`'s own alias is free)."""
+    taken = (await resolve(graph, [name]))[name]
+    if taken is not None and taken.name != owner:
+        if taken.name == name:
+            raise BadUserInput(field, f"a tag named {name!r} already exists")
+        raise BadUserInput(field, f"{name!r} is an alias of the tag {taken.name!r}")
+
+
+async def rename(graph: Graph, name: str, new_name: str) -> Record:
+    """The tag `name` (or alias) is called `new_name`; its old name becomes an alias."""
+    tag = (await require(graph, {name: "name"}))[name]
+    if new_name == tag.name:
+        return tag.tag
+    await _name_is_free(graph, new_name, "newName", owner=tag.name)
+    row = await graph.write_one("tags/rename", tagName=tag.name, newName=new_name)
+    if row is None:  # renamed or merged away meanwhile
+        raise NotFound("tag", name, field="name")
+    renamed: Record = row["tag"]
+    return renamed
+
+
+async def merge(graph: Graph, sources: list[str], into: str) -> Record:
+    """Move everything of `sources` to `into`, delete them, keep their names as aliases."""
+    if not sources:
+        raise BadUserInput("sources", "give at least one tag to merge")
+    fields = {name: f"sources[{i}]" for i, name in enumerate(sources)}
+    found = await require(graph, {into: "into"} | {n: f for n, f in fields.items() if n != into})
+    target = found[into]
+    names: list[str] = []
+    for name, field in fields.items():
+        source = found[into] if name == into else found[name]
+        if source.name == target.name:
+            raise BadUserInput(field, f"{name!r} is the tag merged into")
+        if source.name in target.above:
+            raise BadUserInput(
+                field, f"{source.name!r} is above {target.name!r}; merge a tag into a tag "
+                "above it or beside it, not below it"
+            )  # fmt: skip
+        names.append(source.name)
+    row = await graph.write_one(
+        "tags/merge", sources=list(dict.fromkeys(names)), into=target.name, now=datetime.now(UTC)
+    )
+    if row is None:
+        raise NotFound("tag", into, field="into")
+    await tag_events.dispatch(graph)  # customers who gained `into` fire its linkage rules
+    merged: Record = row["tag"]
+    return merged
+
+
+async def deprecate(graph: Graph, name: str) -> Record:
+    """Mark the tag DEPRECATED (holders keep it; it can no longer be assigned)."""
+    tag = (await require(graph, {name: "name"}))[name]
+    row = await graph.write_one("tags/deprecate", tagName=tag.name)
+    if row is None:
+        raise NotFound("tag", name, field="name")
+    deprecated: Record = row["tag"]
+    return deprecated
