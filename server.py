@@ -36,7 +36,7 @@ from core.settings import Settings
 from graph.db import Graph, open_graph
 from graph.rules.tag_rules import run_rules
 from graph.tags.feed import TagEventFeed
-from schema.context import Context
+from resolvers.context import Context
 from schema.root import make_schema
 from security.tokens import TokenVerifier
 

@@ -56,7 +56,7 @@ from graph.local.instance import USER, LocalNeo4j  # noqa: E402
 from graph.migrate import migrate  # noqa: E402
 from graph.segments import compile_segment, parse_definition  # noqa: E402
 from graph.segments.evaluation import check  # noqa: E402
-from schema.context import Context  # noqa: E402
+from resolvers.context import Context  # noqa: E402
 from schema.root import schema  # noqa: E402
 from security.roles import Principal, Role  # noqa: E402
 

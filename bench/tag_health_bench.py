@@ -47,7 +47,7 @@ from graph.db import Graph, counting_round_trips, graph_session  # noqa: E402
 from graph.local.instance import LocalNeo4j  # noqa: E402
 from graph.migrate import migrate  # noqa: E402
 from graph.queries import query  # noqa: E402
-from schema.context import Context  # noqa: E402
+from resolvers.context import Context  # noqa: E402
 from schema.root import schema  # noqa: E402
 from security.roles import Principal, Role  # noqa: E402
 

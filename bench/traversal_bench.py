@@ -52,7 +52,7 @@ from core.settings import Settings  # noqa: E402
 from graph.db import Graph, graph_session  # noqa: E402
 from graph.local.instance import LocalNeo4j  # noqa: E402
 from graph.queries import query  # noqa: E402
-from schema.context import Context  # noqa: E402
+from resolvers.context import Context  # noqa: E402
 from schema.root import schema  # noqa: E402
 from security.roles import Principal, Role  # noqa: E402
 

@@ -10,8 +10,9 @@ from rich.table import Table
 from cli.output import AsOf, console, run, user_errors
 from core.settings import Settings
 from graph.cleansing import parse_datetime
-from graph.db import Record, graph_session
+from graph.db import graph_session
 from graph.migrate import migrate
+from graph.rows import TagRuleRow
 from graph.rules.defaults import Installed, install
 from graph.rules.tag_rules import RuleRun, all_rules, run_rules
 
@@ -56,7 +57,7 @@ def run_command(
 def list_command() -> None:
     """Every tag rule, in the order runs take."""
 
-    async def go() -> list[Record]:
+    async def go() -> list[TagRuleRow]:
         async with graph_session(Settings()) as graph:
             return await all_rules(graph)
 

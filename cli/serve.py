@@ -13,7 +13,7 @@ import uvicorn
 from cli.output import console, run, user_errors
 from core.settings import Settings
 from graph.db import graph_session
-from graph.ingest.seed import seed_graph
+from graph.ingest.seed import has_customers, seed_graph
 from graph.migrate import migrate
 from security.roles import Role
 from security.tokens import mint
@@ -59,7 +59,7 @@ async def prepare(settings: Settings, demo_customers: int | None = None) -> None
         if demo_customers is None:
             return
         await migrate(graph)
-        if (await graph.read("ingest/has_customers"))[0]["hasCustomers"]:
+        if await has_customers(graph):
             console.print("The database already holds customers: serving them as they are.")
             return
         with console.status(f"Seeding a demo graph of {demo_customers:,} customers..."):

@@ -3,6 +3,7 @@
     C360Error                  anything a user can cause or fix; never shown with a traceback
     ├── BadUserInput           an argument or input line is invalid (GraphQL: BAD_USER_INPUT)
     ├── NotFound               an id or name that does not exist (GraphQL: NOT_FOUND)
+    ├── Conflict               a uniqueness constraint refused a write (another writer was first)
     ├── GraphUnavailable       Neo4j cannot be reached or refused the credentials
     ├── QueryError             Cypher that Neo4j rejected (analysts' queries)
     ├── Unauthenticated        no bearer token, or one that is not valid (UNAUTHENTICATED)
@@ -10,7 +11,8 @@
     ├── ConfigurationError     a setting that cannot work (e.g. a JWT secret too short)
     └── LocalNeo4jError        the local Neo4j could not be built, started or stopped
 
-Each carries a GraphQL error code so the API can hand it to clients unmasked: graphql-core copies
+Driver errors become these in one place, `graph.driver_errors.translate`. Each carries a
+GraphQL error code so the API can hand it to clients unmasked: graphql-core copies
 an exception's `extensions` dict into the error it reports (`errors[].extensions`).
 """
 
@@ -53,6 +55,13 @@ class NotFound(C360Error):
         self.what = what
         self.key = key
         self.field = field
+
+
+class Conflict(C360Error):
+    """Neo4j refused a write on a uniqueness constraint; callers that race on a name turn it
+    into the BadUserInput they would have raised had they seen the other write."""
+
+    code = "BAD_USER_INPUT"
 
 
 class GraphUnavailable(C360Error):

@@ -1,2 +1,3 @@
 // Readiness: Neo4j answers a query.
+// Returns: ok
 RETURN 1 AS ok

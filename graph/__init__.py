@@ -2,7 +2,9 @@
 imports `schema`, `resolvers` or `server`.
 
     db          the one door to Neo4j: named Cypher, transactions, round-trip counting
+    driver_errors  driver errors as c360 errors, in one function
     queries     `cypher/**/*.cypher` loaded by name (package data)
+    rows        the rows handed up to resolvers and schema types (TypedDicts)
     paging      pages of a list and the key of a page under a parent
     loaders     per-request DataLoaders for nested GraphQL fields
     model       the graph model's fixed vocabularies

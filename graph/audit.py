@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from graph.db import Graph
 from graph.paging import Page
+from graph.rows import AuditEntryRow
 
 
 def _now_ms() -> datetime:
@@ -37,7 +38,9 @@ async def record(graph: Graph, entry: Entry) -> None:
     )
 
 
-async def audit_page(graph: Graph, *, limit: int, after: list[object] | None) -> Page:
+async def audit_page(
+    graph: Graph, *, limit: int, after: list[object] | None
+) -> Page[AuditEntryRow]:
     """Entries newest first, `limit` of them after the key `after` ([epochMillis, id])."""
     row = await graph.read_one("audit/page", limit=limit, after=after)
     assert row is not None

@@ -14,21 +14,22 @@ from core.errors import BadUserInput, NotFound
 from graph.db import Graph, Record
 from graph.model import STAGE_ORDER
 from graph.paging import Page
+from graph.rows import CustomerRow
 from graph.tags import events as tag_events
 
 
-async def customers_page(graph: Graph, *, limit: int, after: str | None) -> Page:
+async def customers_page(graph: Graph, *, limit: int, after: str | None) -> Page[CustomerRow]:
     """Up to `limit` customers by id ascending after the id `after`, and the total count."""
     row = await graph.read_one("customers/page", limit=limit, after=after or "")
     assert row is not None  # aggregations always return a row
     return Page.from_value(row)
 
 
-async def upsert_customer(graph: Graph, customer_id: str, props: dict[str, Any]) -> Record:
+async def upsert_customer(graph: Graph, customer_id: str, props: dict[str, Any]) -> CustomerRow:
     """Create or update; `props` holds only the given fields (None removes a property)."""
     row = await graph.write_one("customers/upsert", id=customer_id, props=props)
     assert row is not None
-    customer: Record = row["customer"]
+    customer: CustomerRow = row["customer"]
     return customer
 
 
@@ -55,7 +56,7 @@ async def _change_tags(graph: Graph, query: str, customer_id: str, names: list[s
     return row
 
 
-async def assign_tags(graph: Graph, customer_id: str, names: list[str]) -> Record:
+async def assign_tags(graph: Graph, customer_id: str, names: list[str]) -> CustomerRow:
     """Give the customer these tags (by normalised name) as MANUAL; already held: unchanged."""
     row = await _change_tags(graph, "customers/assign_tags", customer_id, names)
     if row["deprecated"]:
@@ -63,19 +64,19 @@ async def assign_tags(graph: Graph, customer_id: str, names: list[str]) -> Recor
             "tags", f"tag {_names(row['deprecated'])} is deprecated and cannot be assigned"
         )
     await tag_events.dispatch(graph)  # linkage rules fire before the caller reads the result
-    customer: Record = row["customer"]
+    customer: CustomerRow = row["customer"]
     return customer
 
 
-async def remove_tags(graph: Graph, customer_id: str, names: list[str]) -> Record:
+async def remove_tags(graph: Graph, customer_id: str, names: list[str]) -> CustomerRow:
     """Take these tags from the customer; a tag it does not hold is ignored."""
     row = await _change_tags(graph, "customers/remove_tags", customer_id, names)
     await tag_events.dispatch(graph)
-    customer: Record = row["customer"]
+    customer: CustomerRow = row["customer"]
     return customer
 
 
-async def set_stage(graph: Graph, customer_id: str, stage: str) -> Record:
+async def set_stage(graph: Graph, customer_id: str, stage: str) -> CustomerRow:
     """Move the customer to `stage`, keeping the previous one as history; same stage: no-op."""
     row = _found(
         await graph.write_one("customers/set_stage", customerId=customer_id, stage=stage),
@@ -83,7 +84,7 @@ async def set_stage(graph: Graph, customer_id: str, stage: str) -> Record:
     )
     if not row["stageExists"]:
         raise NotFound("lifecycle stage", stage, field="stage")  # `c360 migrate` not run
-    customer: Record = row["customer"]
+    customer: CustomerRow = row["customer"]
     return customer
 
 

@@ -18,22 +18,19 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import neo4j
 from neo4j import AsyncDriver, AsyncManagedTransaction, AsyncTransaction, Query, RoutingControl
 from neo4j.exceptions import (
-    AuthError,
-    ConfigurationError,
     DriverError,
     Neo4jError,
-    ServiceUnavailable,
-    SessionExpired,
 )
 
 from core.errors import GraphUnavailable
 from core.settings import Settings
+from graph.driver_errors import translate, translated
 from graph.local.instance import USER, LocalNeo4j
 from graph.queries import check_params, query
 
@@ -44,9 +41,11 @@ Record = dict[str, Any]
 
 @dataclass
 class RoundTrips:
-    """How many Cypher transactions ran; one is installed per GraphQL request."""
+    """How many Cypher transactions ran, and the statements they ran (name, text,
+    parameters); tests and benchmarks install one around a request."""
 
     count: int = 0
+    statements: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
 
 
 _round_trips: ContextVar[RoundTrips | None] = ContextVar("c360_round_trips", default=None)
@@ -80,6 +79,13 @@ def _count() -> None:
         counter.count += 1
 
 
+def _record(name: str, text: str, params: dict[str, Any]) -> None:
+    log.debug("%s %s", name, params)
+    counter = _round_trips.get()
+    if counter is not None:
+        counter.statements.append((name, text, params))
+
+
 class Tx:
     """Named Cypher inside one transaction of `Graph.in_transaction`."""
 
@@ -92,7 +98,7 @@ class Tx:
 
     async def run_text(self, name: str, text: str, /, **params: Any) -> list[Record]:
         """Cypher built by a compiler (e.g. segments) rather than read from a file."""
-        log.debug("%s %s", name, params)
+        _record(name, text, params)
         result = await self._tx.run(text, params)
         return [record.data() async for record in result]
 
@@ -113,15 +119,13 @@ class Graph:
         self, name: str, text: str, routing: RoutingControl, /, **params: Any
     ) -> list[Record]:
         _count()
-        log.debug("%s %s", name, params)
         if (tx := _open_tx.get()) is not None:
             return await Tx(tx).run_text(name, text, **params)
-        try:
+        _record(name, text, params)
+        with translated():
             records, _, _ = await self.driver.execute_query(
                 self._query(name, text), params, routing_=routing, database_=self.database
             )
-        except (ServiceUnavailable, SessionExpired, AuthError) as e:
-            raise GraphUnavailable(f"Neo4j is not reachable: {e}") from e
         return [record.data() for record in records]
 
     async def read(self, name: str, /, **params: Any) -> list[Record]:
@@ -156,11 +160,44 @@ class Graph:
         async def managed(tx: AsyncManagedTransaction) -> T:
             return await work(Tx(tx))
 
-        try:
+        with translated():
             async with self.driver.session(database=self.database) as session:
                 return await session.execute_write(managed)
-        except (ServiceUnavailable, SessionExpired, AuthError) as e:
-            raise GraphUnavailable(f"Neo4j is not reachable: {e}") from e
+
+    async def read_only(
+        self,
+        name: str,
+        work: Callable[[AsyncManagedTransaction], Awaitable[T]],
+        *,
+        analyst: bool = False,
+    ) -> T:
+        """`work` in a managed transaction of a READ access-mode session, so Neo4j itself
+        refuses anything that writes. `analyst`: the Cypher is an analyst's, and Neo4j
+        refusing it is a QueryError (see `graph.driver_errors`)."""
+        _count()
+
+        @neo4j.unit_of_work(timeout=self.timeout_s, metadata={"app": "c360", "query": name})
+        async def managed(tx: AsyncManagedTransaction) -> T:
+            return await work(tx)
+
+        with translated(analyst=analyst, timeout_s=self.timeout_s):
+            async with self.driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS
+            ) as session:
+                return await session.execute_read(managed)
+
+    async def stream(
+        self, name: str, text: str, /, *, batch: int = 1000, **params: Any
+    ) -> AsyncIterator[Record]:
+        """The rows of one auto-commit query as they arrive, `batch` at a time: any number
+        of rows in flat memory (not retried, so only for reads whose reader can start over)."""
+        _count()
+        _record(name, text, params)
+        with translated():
+            async with self.driver.session(database=self.database, fetch_size=batch) as session:
+                result = await session.run(self._query(name, text), params)
+                async for record in result:
+                    yield record.data()
 
     async def atomically(self, work: Callable[[], Awaitable[T]]) -> T:
         """Run `work` with every statement it runs in one write transaction: all or nothing.
@@ -174,8 +211,8 @@ class Graph:
                 return await self._atomically_once(work)
             except Exception as e:
                 if not _retryable(e) or time.monotonic() + delay > deadline:
-                    if isinstance(e, (ServiceUnavailable, SessionExpired, AuthError)):
-                        raise GraphUnavailable(f"Neo4j is not reachable: {e}") from e
+                    if (mapped := translate(e)) is not None:
+                        raise mapped from e
                     raise
                 log.info("transaction failed (%s); running it again in %.1f s", e, delay)
                 await asyncio.sleep(delay)
@@ -213,7 +250,7 @@ def connection(settings: Settings, *, start_local: bool = True) -> tuple[str, tu
 
 async def open_graph(settings: Settings, *, start_local: bool = True) -> Graph:
     uri, auth = connection(settings, start_local=start_local)
-    try:
+    with translated(connecting_to=uri):
         driver = neo4j.AsyncGraphDatabase.driver(
             uri,
             auth=auth,
@@ -222,18 +259,12 @@ async def open_graph(settings: Settings, *, start_local: bool = True) -> Graph:
             connection_acquisition_timeout=30.0,
             user_agent="c360/0.1",
         )
-    except (ConfigurationError, ValueError) as e:
-        raise GraphUnavailable(f"NEO4J_URI {uri!r} is not a Neo4j address: {e}") from e
     try:
-        await driver.verify_connectivity()
-    except AuthError as e:
+        with translated(connecting_to=uri):
+            await driver.verify_connectivity()
+    except GraphUnavailable:
         await driver.close()
-        raise GraphUnavailable(
-            f"Neo4j at {uri} refused the credentials (check NEO4J_USER and NEO4J_PASSWORD)"
-        ) from e
-    except (ServiceUnavailable, OSError) as e:
-        await driver.close()
-        raise GraphUnavailable(f"cannot connect to Neo4j at {uri} (is it running?)") from e
+        raise
     return Graph(
         driver, settings.neo4j_database, settings.query_timeout_s, settings.max_retry_time_s
     )

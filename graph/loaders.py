@@ -16,41 +16,53 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from graph.db import Graph, Record
+from graph.db import Graph
 from graph.paging import EMPTY_PAGE, Page, PageKey, Params
+from graph.rows import (
+    CustomerRow,
+    InteractionRow,
+    ProductRow,
+    PurchaseStatsRow,
+    SegmentRow,
+    TagAssignmentRow,
+    TagRow,
+    TaskRow,
+)
 from graph.segments import evaluation
-from graph.segments.evaluation import Evaluation, Result
-
-V = TypeVar("V")
+from graph.segments.compiler import CompiledSegment, compile_segment
+from graph.segments.definition import Definition
+from graph.segments.evaluation import Compile, Evaluation, Result
 
 
 def _cypher_params(params: Params) -> dict[str, Any]:
     return {name: list(value) if isinstance(value, tuple) else value for name, value in params}
 
 
-def by_key(graph: Graph, name: str, empty: Callable[[], V]) -> DataLoader[str, V]:
-    """A loader over `cypher/<name>.cypher`, which takes `$ids` and returns `key`, `value`."""
+def by_key(graph: Graph, name: str, empty: Callable[[], object]) -> DataLoader[str, Any]:
+    """A loader over `cypher/<name>.cypher`, which takes `$ids` and returns `key`, `value`
+    (the `Loaders` field it is assigned to says the value's type)."""
 
-    async def load(keys: list[str]) -> list[V]:
+    async def load(keys: list[str]) -> list[object]:
         rows = await graph.read(name, ids=keys)
-        found: dict[str, V] = {row["key"]: row["value"] for row in rows}
+        found: dict[str, object] = {row["key"]: row["value"] for row in rows}
         return [found[key] if key in found else empty() for key in keys]
 
     return DataLoader(load_fn=load)
 
 
-def pages(graph: Graph, name: str) -> DataLoader[PageKey, Page]:
+def pages(graph: Graph, name: str) -> DataLoader[PageKey, Page[Any]]:
     """A loader of connection pages: one query per distinct parameter set, all parents at once."""
 
-    async def load_group(params: Params, ids: list[str]) -> dict[str, Page]:
+    async def load_group(params: Params, ids: list[str]) -> dict[str, Page[Any]]:
         rows = await graph.read(name, ids=ids, **_cypher_params(params))
         return {row["key"]: Page.from_value(row["value"]) for row in rows}
 
-    async def load(keys: list[PageKey]) -> list[Page]:
+    async def load(keys: list[PageKey]) -> list[Page[Any]]:
         groups: dict[Params, list[str]] = defaultdict(list)
         for key in keys:
             groups[key.params].append(key.id)
@@ -65,12 +77,12 @@ def pages(graph: Graph, name: str) -> DataLoader[PageKey, Page]:
     return DataLoader(load_fn=load)
 
 
-def segment_results(graph: Graph) -> DataLoader[Evaluation, Result]:
-    """Segment counts and pages: every one asked for in a tick in one UNION ALL query (see
+def segment_results(graph: Graph, compile: Compile) -> DataLoader[Evaluation, Result]:
+    """Segment counts and pages: every one asked for in a tick in one query (see
     `graph.segments.evaluation.evaluate_many`); a bad definition fails only its own fields."""
 
     async def load(asks: list[Evaluation]) -> list[Result | BaseException]:
-        return list(await evaluation.evaluate_many(graph, asks))
+        return list(await evaluation.evaluate_many(graph, asks, compile))
 
     return DataLoader(load_fn=load)
 
@@ -83,7 +95,7 @@ def _zero() -> int:
     return 0
 
 
-def _no_purchases() -> Record:
+def _no_purchases() -> PurchaseStatsRow:
     return {"totalSpend": 0.0, "purchaseCount": 0, "lastPurchaseAt": None}
 
 
@@ -92,24 +104,28 @@ class Loaders:
     """One request's loaders, one per batched field (see the module docstring)."""
 
     graph: Graph
-    customer: DataLoader[str, Record | None] = field(init=False)
-    product: DataLoader[str, Record | None] = field(init=False)
-    tag_by_name: DataLoader[str, Record | None] = field(init=False)
-    customer_tags: DataLoader[str, list[Record]] = field(init=False)
-    customer_tag_assignments: DataLoader[str, list[Record]] = field(init=False)
-    customer_tasks: DataLoader[str, list[Record]] = field(init=False)
+    customer: DataLoader[str, CustomerRow | None] = field(init=False)
+    product: DataLoader[str, ProductRow | None] = field(init=False)
+    tag_by_name: DataLoader[str, TagRow | None] = field(init=False)
+    customer_tags: DataLoader[str, list[TagRow]] = field(init=False)
+    customer_tag_assignments: DataLoader[str, list[TagAssignmentRow]] = field(init=False)
+    customer_tasks: DataLoader[str, list[TaskRow]] = field(init=False)
     customer_stage: DataLoader[str, str | None] = field(init=False)
-    customer_purchases: DataLoader[str, Record] = field(init=False)
-    customer_products: DataLoader[str, list[Record]] = field(init=False)
-    customer_interactions: DataLoader[PageKey, Page] = field(init=False)
-    tag_parent: DataLoader[str, Record | None] = field(init=False)
-    tag_children: DataLoader[str, list[Record]] = field(init=False)
+    customer_purchases: DataLoader[str, PurchaseStatsRow] = field(init=False)
+    customer_products: DataLoader[str, list[ProductRow]] = field(init=False)
+    customer_interactions: DataLoader[PageKey, Page[InteractionRow]] = field(init=False)
+    tag_parent: DataLoader[str, TagRow | None] = field(init=False)
+    tag_children: DataLoader[str, list[TagRow]] = field(init=False)
     tag_aliases: DataLoader[str, list[str]] = field(init=False)
     tag_customer_count: DataLoader[str, int] = field(init=False)
-    tag_customers: DataLoader[PageKey, Page] = field(init=False)
+    tag_customers: DataLoader[PageKey, Page[CustomerRow]] = field(init=False)
     product_buyer_count: DataLoader[str, int] = field(init=False)
-    segment: DataLoader[str, Record | None] = field(init=False)
+    segment: DataLoader[str, SegmentRow | None] = field(init=False)
     segment_results: DataLoader[Evaluation, Result] = field(init=False)
+    # Segments compiled in this request, by (definition, asOf): each compiled once.
+    compiled_segments: dict[tuple[Definition, datetime], CompiledSegment] = field(
+        init=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         g = self.graph
@@ -130,7 +146,15 @@ class Loaders:
         self.tag_customers = pages(g, "tags/customers")
         self.product_buyer_count = by_key(g, "products/buyer_counts", _zero)
         self.segment = by_key(g, "segments/by_ids", _none)
-        self.segment_results = segment_results(g)
+        self.segment_results = segment_results(g, self.compile_segment)
+
+    def compile_segment(self, definition: Definition, as_of: datetime) -> CompiledSegment:
+        """The definition's query at `as_of`, compiled once per request (a preview's `cypher`
+        and its `count` share one compilation)."""
+        key = (definition, as_of)
+        if (segment := self.compiled_segments.get(key)) is None:
+            segment = self.compiled_segments[key] = compile_segment(definition, as_of)
+        return segment
 
     def clear_all(self) -> None:
         """Forget everything loaded so far (after a mutation changed the graph)."""

@@ -9,26 +9,28 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Any, Generic
 
-from graph.db import Record
+from graph.rows import EdgeRow, NodeT
 
 Params = tuple[tuple[str, Hashable], ...]  # Cypher parameters as a hashable, sorted tuple
 
 
 @dataclass(frozen=True)
-class Page:
+class Page(Generic[NodeT]):
     """Rows of one page (`{key: [sort key], node: {...}}`, up to the limit asked) and the
     number of rows in the whole connection."""
 
-    rows: list[Record]
+    rows: list[EdgeRow[NodeT]]
     total: int
 
     @classmethod
-    def from_value(cls, value: Record) -> Page:
-        return cls(rows=value["rows"], total=value["total"])
+    def from_value(cls, value: dict[str, Any]) -> Page[Any]:
+        """From a paged query's `rows` and `total` (a row, or a loader's `value`)."""
+        return Page(rows=value["rows"], total=value["total"])
 
 
-EMPTY_PAGE = Page(rows=[], total=0)
+EMPTY_PAGE: Page[Any] = Page(rows=[], total=0)
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,16 @@ Each is one Cypher query (cypher/traversal/*.cypher), whatever the size of the g
 - `also_bought`: co-purchase counts (distinct customers) of the other products;
 - `customer_map`: the customer's own world within `depth` hops, at most `limit` nodes.
 
-Arguments are checked here (BadUserInput naming the argument); an unknown id is NotFound.
+Arguments arrive checked against the MAX_ bounds (resolvers); an unknown id is NotFound.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.errors import BadUserInput, NotFound
-from graph.db import Graph, Record
+from core.errors import NotFound
+from graph.db import Graph
+from graph.rows import CustomerRow, ProductRow
 
 MAX_FIRST = 100
 MAX_DEPTH = 5  # also the upper bound of the pattern in cypher/traversal/customer_map.cypher
@@ -25,7 +26,7 @@ MAX_LIMIT = 1000
 
 @dataclass(frozen=True)
 class Similar:
-    customer: Record
+    customer: CustomerRow
     score: float
     shared_tags: list[str]  # by name
     shared_products: list[str]  # by id
@@ -33,7 +34,7 @@ class Similar:
 
 @dataclass(frozen=True)
 class ProductCount:
-    product: Record
+    product: ProductRow
     customers: int
 
 
@@ -57,17 +58,10 @@ class CustomerMap:
     edges: list[MapEdge]
 
 
-def check_range(field: str, value: int | None, low: int, high: int) -> int:
-    """`value` when in low..high, else BadUserInput naming `field`."""
-    if value is None or not low <= value <= high:
-        raise BadUserInput(field, f"must be between {low} and {high}, got {value}")
-    return value
-
-
-async def similar_customers(graph: Graph, customer_id: str, first: int | None) -> list[Similar]:
-    """Up to `first` customers by Jaccard score descending, then id; score > 0 only."""
-    size = check_range("first", first, 0, MAX_FIRST)
-    row = await graph.read_one("traversal/similar_customers", customerId=customer_id, first=size)
+async def similar_customers(graph: Graph, customer_id: str, first: int) -> list[Similar]:
+    """Up to `first` (0..MAX_FIRST) customers by Jaccard score descending, then id; score > 0
+    only."""
+    row = await graph.read_one("traversal/similar_customers", customerId=customer_id, first=first)
     if row is None or not row["found"]:
         raise NotFound("customer", customer_id, field="customerId")
     return [
@@ -81,23 +75,19 @@ async def similar_customers(graph: Graph, customer_id: str, first: int | None) -
     ]
 
 
-async def also_bought(graph: Graph, product_id: str, first: int | None) -> list[ProductCount]:
-    """Up to `first` other products by co-buyers descending, then id."""
-    size = check_range("first", first, 0, MAX_FIRST)
-    row = await graph.read_one("traversal/also_bought", productId=product_id, first=size)
+async def also_bought(graph: Graph, product_id: str, first: int) -> list[ProductCount]:
+    """Up to `first` (0..MAX_FIRST) other products by co-buyers descending, then id."""
+    row = await graph.read_one("traversal/also_bought", productId=product_id, first=first)
     if row is None or not row["found"]:
         raise NotFound("product", product_id, field="productId")
     return [ProductCount(item["product"], item["customers"]) for item in row["products"]]
 
 
-async def customer_map(
-    graph: Graph, customer_id: str, depth: int | None, limit: int | None
-) -> CustomerMap:
-    """The customer and what it reaches in 1..depth hops, at most `limit` nodes."""
-    hops = check_range("depth", depth, 0, MAX_DEPTH)
-    most = check_range("limit", limit, 1, MAX_LIMIT)
+async def customer_map(graph: Graph, customer_id: str, depth: int, limit: int) -> CustomerMap:
+    """The customer and what it reaches in 1..depth (0..MAX_DEPTH) hops, at most `limit`
+    (1..MAX_LIMIT) nodes."""
     row = await graph.read_one(
-        "traversal/customer_map", customerId=customer_id, depth=hops, limit=most
+        "traversal/customer_map", customerId=customer_id, depth=depth, limit=limit
     )
     if row is None or not row["found"]:
         raise NotFound("customer", customer_id, field="customerId")

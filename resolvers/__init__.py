@@ -1,5 +1,6 @@
-"""Field logic: check arguments, call `graph/` (loaders or queries), hand back records.
+"""Field logic: check and cleanse arguments (`clean`), call `graph/` (loaders or services),
+hand back typed rows (`graph.rows`).
 
-Plain async functions taking `info` first; no Cypher here. Schema types turn the records
-into GraphQL objects, so this package never imports `schema` types (only the context).
+Plain async functions taking `info` (`context.Info`) first; no Cypher here. Schema types turn
+the rows into GraphQL objects; this package never imports `schema`.
 """

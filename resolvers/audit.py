@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from graph import audit
+from graph.rows import AuditEntryRow
+from resolvers.context import Info
 from resolvers.pagination import EdgePage, check_first, decode_cursor, edge_page
-from schema.context import Info
 
 
-async def audit_log(info: Info, first: int | None, after: str | None) -> EdgePage:
+async def audit_log(info: Info, first: int | None, after: str | None) -> EdgePage[AuditEntryRow]:
     size = check_first(first, info.context.settings)
     key = decode_cursor(after, int, str)
     page = await audit.audit_page(info.context.graph, limit=size + 1, after=key)

@@ -6,18 +6,25 @@ from __future__ import annotations
 from datetime import datetime
 
 from graph import customers as graph_customers
-from graph.db import Record
 from graph.model import InteractionType
 from graph.paging import PageKey
+from graph.rows import (
+    CustomerRow,
+    InteractionRow,
+    ProductRow,
+    PurchaseStatsRow,
+    TagAssignmentRow,
+    TagRow,
+)
+from resolvers.context import Info
 from resolvers.pagination import EdgePage, check_first, decode_cursor, edge_page
-from schema.context import Info
 
 
-async def customer(info: Info, customer_id: str) -> Record | None:
+async def customer(info: Info, customer_id: str) -> CustomerRow | None:
     return await info.context.loaders.customer.load(customer_id)
 
 
-async def customers(info: Info, first: int | None, after: str | None) -> EdgePage:
+async def customers(info: Info, first: int | None, after: str | None) -> EdgePage[CustomerRow]:
     """Query.customers: id ascending. One query for the page and the total."""
     size = check_first(first, info.context.settings)
     key = decode_cursor(after, str)
@@ -29,11 +36,11 @@ async def customers(info: Info, first: int | None, after: str | None) -> EdgePag
     return edge_page(page, size)
 
 
-async def tags(info: Info, customer_id: str) -> list[Record]:
+async def tags(info: Info, customer_id: str) -> list[TagRow]:
     return await info.context.loaders.customer_tags.load(customer_id)
 
 
-async def tag_assignments(info: Info, customer_id: str) -> list[Record]:
+async def tag_assignments(info: Info, customer_id: str) -> list[TagAssignmentRow]:
     return await info.context.loaders.customer_tag_assignments.load(customer_id)
 
 
@@ -41,12 +48,12 @@ async def stage(info: Info, customer_id: str) -> str | None:
     return await info.context.loaders.customer_stage.load(customer_id)
 
 
-async def purchases(info: Info, customer_id: str) -> Record:
+async def purchases(info: Info, customer_id: str) -> PurchaseStatsRow:
     """`{totalSpend, purchaseCount, lastPurchaseAt}` over all PURCHASE interactions."""
     return await info.context.loaders.customer_purchases.load(customer_id)
 
 
-async def purchased_products(info: Info, customer_id: str) -> list[Record]:
+async def purchased_products(info: Info, customer_id: str) -> list[ProductRow]:
     return await info.context.loaders.customer_products.load(customer_id)
 
 
@@ -58,7 +65,7 @@ async def interactions(
     after: str | None,
     types: list[InteractionType] | None,
     since: datetime | None,
-) -> EdgePage:
+) -> EdgePage[InteractionRow]:
     """Customer.interactions: newest first (occurredAt desc, id asc), filtered by type and
     time. Batched over all customers asking with the same arguments."""
     size = check_first(first, info.context.settings)

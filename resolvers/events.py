@@ -6,12 +6,12 @@ from collections.abc import AsyncIterator
 
 from core.errors import GraphUnavailable, NotFound
 from graph.cleansing import normalize_name
-from graph.db import Record
+from graph.rows import CustomerRow, TagEventRow, TagRow
 from graph.tags import taxonomy
-from schema.context import Info
+from resolvers.context import Info
 
 
-async def tag_events(info: Info, tags: list[str] | None) -> AsyncIterator[Record]:
+async def tag_events(info: Info, tags: list[str] | None) -> AsyncIterator[TagEventRow]:
     """Events from now on; with `tags`, only those of these tags (checked first)."""
     feed = info.context.events
     if feed is None:
@@ -28,14 +28,14 @@ async def tag_events(info: Info, tags: list[str] | None) -> AsyncIterator[Record
                 yield event
 
 
-async def customer(info: Info, customer_id: str) -> Record:
+async def customer(info: Info, customer_id: str) -> CustomerRow:
     record = await info.context.loaders.customer.load(customer_id)
     if record is None:
         raise NotFound("customer", customer_id)
     return record
 
 
-async def tag(info: Info, name: str) -> Record:
+async def tag(info: Info, name: str) -> TagRow:
     record = await info.context.loaders.tag_by_name.load(name)
     if record is None:
         raise NotFound("tag", name)

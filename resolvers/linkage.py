@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from graph.cleansing import normalize_name
-from graph.db import Record
+from graph.rows import LinkageRuleRow, TaskRow
 from graph.rules import linkage
-from graph.rules.linkage import LinkageRuleInput
-from schema.context import Info
+from graph.rules.linkage import LinkageRule
+from resolvers import clean
+from resolvers.context import Info
 
 
-async def rules(info: Info) -> list[Record]:
+async def rules(info: Info) -> list[LinkageRuleRow]:
     return await linkage.all_rules(info.context.graph)
 
 
-async def create(info: Info, rule: LinkageRuleInput) -> Record:
-    tag = normalize_name(rule.when_tag_added, "input.whenTagAdded")
-    record = await linkage.create(
-        info.context.graph,
-        LinkageRuleInput(
-            rule.name, tag, rule.action, rule.task_title, rule.due_in_days, rule.owners
-        ),
-    )
-    info.context.loaders.clear_all()
-    return record
+async def create(info: Info, rule: LinkageRule) -> LinkageRuleRow:
+    return await linkage.create(info.context.graph, clean.linkage_rule(rule))
 
 
-async def tasks(info: Info, customer_id: str) -> list[Record]:
+async def tasks(info: Info, customer_id: str) -> list[TaskRow]:
     return await info.context.loaders.customer_tasks.load(customer_id)

@@ -11,12 +11,12 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic
 
 from core.errors import BadUserInput
 from core.settings import Settings
-from graph.db import Record
 from graph.paging import Page
+from graph.rows import NodeT
 
 
 def check_first(first: int | None, settings: Settings) -> int:
@@ -54,16 +54,16 @@ def decode_cursor(after: str | None, *shape: type) -> list[Any] | None:
 
 
 @dataclass(frozen=True)
-class Edge:
+class Edge(Generic[NodeT]):
     cursor: str
-    node: Record
+    node: NodeT
 
 
 @dataclass(frozen=True)
-class EdgePage:
+class EdgePage(Generic[NodeT]):
     """A page cut to size, ready for a GraphQL connection."""
 
-    edges: list[Edge]
+    edges: list[Edge[NodeT]]
     has_next_page: bool
     total_count: int
 
@@ -76,7 +76,7 @@ class EdgePage:
         return self.edges[-1].cursor if self.edges else None
 
 
-def edge_page(page: Page, first: int) -> EdgePage:
+def edge_page(page: Page[NodeT], first: int) -> EdgePage[NodeT]:
     """`page` was fetched with limit `first + 1`; the extra row means there is a next page."""
     edges = [Edge(encode_cursor(row["key"]), row["node"]) for row in page.rows[:first]]
     return EdgePage(edges, has_next_page=len(page.rows) > first, total_count=page.total)

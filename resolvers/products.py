@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from graph.db import Record
-from schema.context import Info
+from graph.rows import ProductRow
+from resolvers.context import Info
 
 
-async def product(info: Info, product_id: str) -> Record | None:
+async def product(info: Info, product_id: str) -> ProductRow | None:
     return await info.context.loaders.product.load(product_id)
 
 

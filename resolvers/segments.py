@@ -15,31 +15,38 @@ from typing import Any
 
 from core.errors import NotFound
 from graph.cleansing import normalize_label
-from graph.db import Record
 from graph.paging import Page
-from graph.segments import compile_segment, evaluation, parse_definition, saved
-from graph.segments.definition import definition_text
+from graph.rows import CustomerRow, SegmentRow
+from graph.segments import Definition, evaluation, parse_definition, saved
+from graph.segments.definition import load_definition
 from graph.segments.evaluation import Evaluation
+from resolvers.context import Info
 from resolvers.pagination import EdgePage, check_first, decode_cursor, edge_page
-from schema.context import Info
 
 
 @dataclass(frozen=True)
 class Preview:
-    """A checked definition at one moment, and the Cypher that counts it."""
+    """A checked definition (aliases resolved) at one moment, and the Cypher that counts it."""
 
-    definition: str  # canonical JSON text
+    definition: Definition
     as_of: datetime
     cypher: str
     params: dict[str, Any]
 
 
 async def preview(info: Info, raw: dict[str, Any], as_of: datetime | None) -> Preview:
-    """Validate and check the definition (unknown tags are an error) before any field runs."""
+    """Validate and check the definition (unknown tags are an error) before any field runs.
+    The compiled query is the request's (`Loaders.compile_segment`), the one `count` runs."""
     definition = await evaluation.check(info.context.graph, parse_definition(raw))
     moment = as_of or info.context.now
-    segment = compile_segment(definition, moment)
-    return Preview(definition_text(definition), moment, segment.count_query, segment.params)
+    segment = info.context.loaders.compile_segment(definition, moment)
+    return Preview(definition, moment, segment.count_query, segment.params)
+
+
+def stored(text: str) -> Definition:
+    """A saved segment's definition (JSON text), validated; BAD_USER_INPUT when it no longer
+    is one."""
+    return load_definition(text)
 
 
 def params_json(params: dict[str, Any]) -> str:
@@ -53,19 +60,19 @@ def params_json(params: dict[str, Any]) -> str:
     return json.dumps(params, ensure_ascii=False, default=default)
 
 
-async def count(info: Info, definition: str, as_of: datetime | None, checked: bool) -> int:
+async def count(info: Info, definition: Definition, as_of: datetime | None, checked: bool) -> int:
     ask = Evaluation(definition, as_of or info.context.now, checked=checked)
     return (await info.context.loaders.segment_results.load(ask)).total
 
 
 async def customers(
     info: Info,
-    definition: str,
+    definition: Definition,
     as_of: datetime | None,
     checked: bool,
     first: int | None,
     after: str | None,
-) -> EdgePage:
+) -> EdgePage[CustomerRow]:
     """Members by id ascending (Relay), with the total."""
     size = check_first(first, info.context.settings)
     key = decode_cursor(after, str)
@@ -83,23 +90,21 @@ async def customers(
     return edge_page(Page(rows=result.rows, total=result.total), size)
 
 
-async def segment(info: Info, segment_id: str) -> Record | None:
+async def segment(info: Info, segment_id: str) -> SegmentRow | None:
     return await info.context.loaders.segment.load(segment_id)
 
 
-async def segments(info: Info) -> list[Record]:
+async def segments(info: Info) -> list[SegmentRow]:
     """Every saved segment, ordered by name (then createdAt, id)."""
     return await saved.all_segments(info.context.graph)
 
 
-async def save(info: Info, name: str, raw: dict[str, Any]) -> Record:
+async def save(info: Info, name: str, raw: dict[str, Any]) -> SegmentRow:
     """A new segment (names are unique); the definition is checked like a preview's."""
     clean = normalize_label(name, "name")
     definition = parse_definition(raw)
     await evaluation.check(info.context.graph, definition)
-    record = await saved.save(info.context.graph, clean, definition)
-    info.context.loaders.clear_all()
-    return record
+    return await saved.save(info.context.graph, clean, definition)
 
 
 async def delete(info: Info, segment_id: str) -> bool:
@@ -108,5 +113,4 @@ async def delete(info: Info, segment_id: str) -> bool:
     if not text:
         raise NotFound("segment", segment_id, field="id")
     await saved.delete(info.context.graph, text)
-    info.context.loaders.clear_all()
     return True

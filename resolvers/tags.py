@@ -3,29 +3,29 @@
 from __future__ import annotations
 
 from graph.cleansing import normalize_name
-from graph.db import Record
 from graph.paging import PageKey
+from graph.rows import CustomerRow, TagRow
 from graph.tags import taxonomy
+from resolvers.context import Info
 from resolvers.pagination import EdgePage, check_first, decode_cursor, edge_page
-from schema.context import Info
 
 
-async def tag(info: Info, name: str) -> Record | None:
+async def tag(info: Info, name: str) -> TagRow | None:
     return await info.context.loaders.tag_by_name.load(normalize_name(name, "name"))
 
 
-async def tags(info: Info, category: str | None, include_deprecated: bool | None) -> list[Record]:
+async def tags(info: Info, category: str | None, include_deprecated: bool | None) -> list[TagRow]:
     """Query.tags, ordered by name."""
     return await taxonomy.list_tags(
         info.context.graph, category=category, include_deprecated=bool(include_deprecated)
     )
 
 
-async def parent(info: Info, tag_id: str) -> Record | None:
+async def parent(info: Info, tag_id: str) -> TagRow | None:
     return await info.context.loaders.tag_parent.load(tag_id)
 
 
-async def children(info: Info, tag_id: str) -> list[Record]:
+async def children(info: Info, tag_id: str) -> list[TagRow]:
     return await info.context.loaders.tag_children.load(tag_id)
 
 
@@ -38,7 +38,9 @@ async def customer_count(info: Info, tag_id: str) -> int:
     return await info.context.loaders.tag_customer_count.load(tag_id)
 
 
-async def customers(info: Info, tag_id: str, first: int | None, after: str | None) -> EdgePage:
+async def customers(
+    info: Info, tag_id: str, first: int | None, after: str | None
+) -> EdgePage[CustomerRow]:
     """Tag.customers: direct holders by id ascending, batched over tags with the same page."""
     size = check_first(first, info.context.settings)
     key = decode_cursor(after, str)

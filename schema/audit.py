@@ -6,7 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from graph.db import Record
+from graph.rows import AuditEntryRow
 from schema.scalars import as_datetime, must
 
 
@@ -21,7 +21,7 @@ class AuditEntry:
     at: datetime
 
     @classmethod
-    def from_record(cls, record: Record) -> AuditEntry:
+    def from_record(cls, record: AuditEntryRow) -> AuditEntry:
         return cls(
             id=strawberry.ID(record["id"]),
             actor=record["actor"],

@@ -7,12 +7,12 @@ from typing import Any
 
 import strawberry
 
-from graph.db import Record
 from graph.model import InteractionType, LifecycleStageName
+from graph.rows import CustomerRow
 from resolvers import customers, linkage
+from resolvers.context import Info
 from schema import enums as _enums  # noqa: F401 (registers the enums)
 from schema.args import given
-from schema.context import Info
 from schema.fields import field
 from schema.interaction import Interaction
 from schema.linkage import Task
@@ -51,7 +51,7 @@ class Customer:
     )
 
     @classmethod
-    def from_record(cls, record: Record) -> Customer:
+    def from_record(cls, record: CustomerRow) -> Customer:
         return cls(
             id=strawberry.ID(record["id"]),
             name=record["name"],

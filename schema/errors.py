@@ -16,7 +16,7 @@ from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
 from core.errors import C360Error
-from schema.context import Context
+from resolvers.context import Context
 
 log = logging.getLogger("c360.api")
 

@@ -7,11 +7,11 @@ from datetime import datetime
 
 import strawberry
 
-from graph.db import Record
 from graph.model import TagChange, TagSource
+from graph.rows import TagEventRow
 from resolvers import events
+from resolvers.context import Info
 from schema.args import given
-from schema.context import Info
 from schema.customer import Customer
 from schema.fields import field, subscription
 from schema.scalars import as_datetime, must
@@ -30,7 +30,7 @@ class TagEvent:
     seq: int = strawberry.field(description="Position in the event log: increasing, no gaps.")
 
     @classmethod
-    def from_record(cls, record: Record) -> TagEvent:
+    def from_record(cls, record: TagEventRow) -> TagEvent:
         return cls(
             change=TagChange(record["change"]),
             source=TagSource(record["source"]),

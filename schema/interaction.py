@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from graph.db import Record
 from graph.model import InteractionType
+from graph.rows import InteractionRow
 from resolvers import customers, products
+from resolvers.context import Info
 from schema import enums as _enums  # noqa: F401 (registers the enums)
-from schema.context import Info
 from schema.fields import field
 from schema.product import Product
 from schema.scalars import as_datetime
@@ -33,7 +33,7 @@ class Interaction:
     customer_id: strawberry.Private[str]
 
     @classmethod
-    def from_record(cls, record: Record) -> Interaction:
+    def from_record(cls, record: InteractionRow) -> Interaction:
         amount = record.get("amount")
         occurred_at = as_datetime(record["occurredAt"])
         assert occurred_at is not None

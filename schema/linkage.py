@@ -6,9 +6,9 @@ from datetime import datetime
 
 import strawberry
 
-from graph.db import Record
 from graph.model import LinkageAction
-from graph.rules.linkage import LinkageRuleInput as RuleInput
+from graph.rows import LinkageRuleRow, TaskRow
+from graph.rules import linkage
 from schema.scalars import as_datetime, must
 from schema.tag import Tag
 
@@ -30,8 +30,8 @@ class LinkageRuleInput:
         default=None, description="ASSIGN_OWNER: round-robin over these names, in order."
     )
 
-    def to_rule(self) -> RuleInput:
-        return RuleInput(
+    def to_rule(self) -> linkage.LinkageRule:
+        return linkage.LinkageRule(
             name=self.name,
             when_tag_added=self.when_tag_added,
             action=self.action.value,
@@ -55,7 +55,7 @@ class LinkageRule:
     owners: list[str] | None
 
     @classmethod
-    def from_record(cls, record: Record) -> LinkageRule:
+    def from_record(cls, record: LinkageRuleRow) -> LinkageRule:
         return cls(
             id=strawberry.ID(record["id"]),
             name=record["name"],
@@ -76,7 +76,7 @@ class Task:
     rule: LinkageRule | None
 
     @classmethod
-    def from_record(cls, record: Record) -> Task:
+    def from_record(cls, record: TaskRow) -> Task:
         rule = record.get("rule")
         return cls(
             id=strawberry.ID(record["id"]),

@@ -8,8 +8,8 @@ import strawberry
 
 from graph.model import LifecycleStageName
 from resolvers import linkage, mutations, segments, tag_rules
+from resolvers.context import Info
 from schema.args import given
-from schema.context import Info
 from schema.customer import Customer, CustomerInput
 from schema.fields import mutation
 from schema.linkage import LinkageRule, LinkageRuleInput

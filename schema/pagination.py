@@ -8,10 +8,10 @@ from typing import Generic, TypeVar
 
 import strawberry
 
-from graph.db import Record
 from resolvers.pagination import EdgePage
 
 NodeT = TypeVar("NodeT")
+RowT = TypeVar("RowT")
 
 
 @strawberry.type(description="Where a page sits in its connection (Relay).")
@@ -37,7 +37,7 @@ class Connection(Generic[NodeT]):
     total_count: int = strawberry.field(description="Items in the whole list, not the page.")
 
     @classmethod
-    def of(cls, page: EdgePage, node: Callable[[Record], NodeT]) -> Connection[NodeT]:
+    def of(cls, page: EdgePage[RowT], node: Callable[[RowT], NodeT]) -> Connection[NodeT]:
         return cls(
             edges=[Edge(cursor=edge.cursor, node=node(edge.node)) for edge in page.edges],
             page_info=PageInfo(

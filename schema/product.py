@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
-from graph.db import Record
+from graph.rows import ProductRow
 from resolvers import products
-from schema.context import Info
+from resolvers.context import Info
 from schema.fields import field
 
 
@@ -19,7 +19,7 @@ class Product:
     price: float | None
 
     @classmethod
-    def from_record(cls, record: Record) -> Product:
+    def from_record(cls, record: ProductRow) -> Product:
         price = record.get("price")
         return cls(
             id=strawberry.ID(record["id"]),

@@ -8,9 +8,9 @@ import strawberry
 
 from graph.model import LifecycleStageName
 from resolvers import audit, customers, linkage, products, segments, tag_rules, tags, traversal
+from resolvers.context import Info
 from schema.args import given
 from schema.audit import AuditEntry
-from schema.context import Info
 from schema.customer import Customer
 from schema.fields import field
 from schema.linkage import LinkageRule
@@ -82,7 +82,7 @@ class Query:
     ) -> SegmentPreview:
         found = await segments.preview(info, definition.to_raw(), given(as_of))
         return SegmentPreview(
-            definition_text=found.definition,
+            checked=found.definition,
             checked_as_of=found.as_of,
             cypher=found.cypher,
             cypher_params=segments.params_json(found.params),

@@ -4,7 +4,8 @@
   token and its roles must allow every root field of the operation; otherwise the request
   fails whole with UNAUTHENTICATED or FORBIDDEN and nothing runs (so nothing is written).
 - `Audited`, on every mutation (`schema.fields.mutation` adds it): the mutation and its
-  audit entry run in one Neo4j transaction, committed together or not at all.
+  audit entry run in one Neo4j transaction, committed together or not at all; then the
+  request's loaders are cleared, so nothing read before the write is served after it.
 - `PersonalData`, on the fields holding personal data: masked for roles without it, which
   covers every place a Customer is served (queries, mutation results, subscriptions).
 - `limits(settings)`: depth, aliases, tokens and, when configured, no introspection.
@@ -46,7 +47,7 @@ from strawberry.utils.str_converters import to_camel_case
 from core.errors import C360Error, Forbidden, Unauthenticated
 from core.settings import Settings
 from graph import audit
-from schema.context import Context
+from resolvers.context import Context
 from security.masking import mask_personal
 
 
@@ -147,7 +148,12 @@ class Audited(FieldExtension):
             await audit.record(context.graph, entry)
             return result
 
-        return await context.graph.atomically(mutation_and_entry)
+        try:
+            return await context.graph.atomically(mutation_and_entry)
+        finally:
+            # The one place loaders are cleared after a write: the result's fields, and any
+            # later mutation of the request, read the graph as it is now.
+            context.loaders.clear_all()
 
 
 class PersonalData(FieldExtension):

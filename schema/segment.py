@@ -7,13 +7,13 @@ from typing import Any
 
 import strawberry
 
-from graph.db import Record
 from graph.model import InteractionType, LifecycleStageName
-from graph.segments.definition import KEYS
+from graph.rows import SegmentRow
+from graph.segments.definition import KEYS, Definition
 from resolvers import segments
+from resolvers.context import Info
 from schema import enums as _enums  # noqa: F401 (registers the enums)
 from schema.args import given
-from schema.context import Info
 from schema.customer import Customer
 from schema.fields import field
 from schema.pagination import Connection
@@ -93,7 +93,7 @@ def _plain(value: Any) -> Any:
 
 @strawberry.type(description="What a definition matches at one moment (asOf), not saved.")
 class SegmentPreview:
-    definition_text: strawberry.Private[str]
+    checked: strawberry.Private[Definition]  # validated, names checked, aliases resolved
     checked_as_of: strawberry.Private[datetime]
     cypher: str = strawberry.field(
         description="The parameterised Cypher behind `count` (`customers` runs the same "
@@ -107,14 +107,14 @@ class SegmentPreview:
 
     @field(description="Customers matching.")
     async def count(self, info: Info) -> int:
-        return await segments.count(info, self.definition_text, self.checked_as_of, checked=True)
+        return await segments.count(info, self.checked, self.checked_as_of, checked=True)
 
     @field(description="Customers matching, by id.")
     async def customers(
         self, info: Info, first: int | None = 20, after: str | None = strawberry.UNSET
     ) -> Connection[Customer]:
         page = await segments.customers(
-            info, self.definition_text, self.checked_as_of, True, first, given(after)
+            info, self.checked, self.checked_as_of, True, first, given(after)
         )
         return Connection.of(page, Customer.from_record)
 
@@ -127,7 +127,7 @@ class Segment:
     created_at: datetime | None
 
     @classmethod
-    def from_record(cls, record: Record) -> Segment:
+    def from_record(cls, record: SegmentRow) -> Segment:
         return cls(
             id=strawberry.ID(record["id"]),
             name=record["name"],
@@ -137,7 +137,8 @@ class Segment:
 
     @field(description="Customers matching at asOf (default: now). Unknown tags are an error.")
     async def count(self, info: Info, as_of: datetime | None = strawberry.UNSET) -> int:
-        return await segments.count(info, self.definition, given(as_of), checked=False)
+        definition = segments.stored(self.definition)
+        return await segments.count(info, definition, given(as_of), checked=False)
 
     @field(description="Customers matching at asOf (default: now), by id.")
     async def customers(
@@ -147,7 +148,6 @@ class Segment:
         after: str | None = strawberry.UNSET,
         as_of: datetime | None = strawberry.UNSET,
     ) -> Connection[Customer]:
-        page = await segments.customers(
-            info, self.definition, given(as_of), False, first, given(after)
-        )
+        definition = segments.stored(self.definition)
+        page = await segments.customers(info, definition, given(as_of), False, first, given(after))
         return Connection.of(page, Customer.from_record)

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from graph.db import Record
 from graph.model import TagSource
+from graph.rows import TagAssignmentRow, TagRow
 from resolvers import tags
+from resolvers.context import Info
 from schema.args import given
-from schema.context import Info
 from schema.fields import field
 from schema.pagination import Connection
 from schema.scalars import as_datetime, must
@@ -29,7 +29,7 @@ class Tag:
     status: str = strawberry.field(description="ACTIVE or DEPRECATED.")
 
     @classmethod
-    def from_record(cls, record: Record) -> Tag:
+    def from_record(cls, record: TagRow) -> Tag:
         return cls(
             id=strawberry.ID(record["id"]),
             name=record["name"],
@@ -75,7 +75,7 @@ class TagAssignment:
     )
 
     @classmethod
-    def from_record(cls, record: Record) -> TagAssignment:
+    def from_record(cls, record: TagAssignmentRow) -> TagAssignment:
         rule_id = record.get("ruleId")
         return cls(
             tag=Tag.from_record(record["tag"]),

@@ -7,7 +7,7 @@ import strawberry
 
 from graph.tags import health as graph_tag_health
 from resolvers import tag_health
-from schema.context import Info
+from resolvers.context import Info
 from schema.fields import field
 from schema.tag import Tag
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from graph.db import Record
+from graph.rows import TagRuleRow
 from graph.rules.tag_rules import RuleRun
 from schema.scalars import as_datetime
 from schema.tag import Tag
@@ -26,7 +26,7 @@ class TagRule:
     last_run_at: datetime | None
 
     @classmethod
-    def from_record(cls, record: Record) -> TagRule:
+    def from_record(cls, record: TagRuleRow) -> TagRule:
         return cls(
             id=strawberry.ID(record["id"]),
             name=record["name"],

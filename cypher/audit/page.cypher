@@ -1,6 +1,7 @@
 // Query.auditLog: one page of the audit trail, newest first (ties by id, descending), plus
 // the total. $after is the previous page's last key [epochMillis, id] or null; $limit is one
 // more than the page size so the caller can tell whether a next page exists.
+// Returns: rows, total
 CALL () {
   MATCH (e:AuditEntry)
   WHERE $after IS NULL

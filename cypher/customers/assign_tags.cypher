@@ -3,6 +3,7 @@
 // recorded as a pending (:TagEvent) in the same transaction (see graph/tag_events.py).
 // Checks before writing: when the customer is missing, or any name is unknown or deprecated,
 // nothing is written and the problem is returned for the caller to report.
+// Returns: customer, unknown, deprecated
 OPTIONAL MATCH (c:Customer {id: $customerId})
 CALL () {
   UNWIND $names AS name

@@ -4,6 +4,7 @@
 // Filters: $types (null: all types), $since (null: all time; else occurredAt >= $since).
 // The cursor of the previous page is the sort key of its last row: $afterSeconds,
 // $afterNanos, $afterId (all null on the first page).
+// Returns: key, value
 UNWIND $ids AS id
 MATCH (c:Customer {id: id})
 CALL (c) {

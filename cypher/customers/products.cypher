@@ -1,4 +1,5 @@
 // Loader: Customer.purchasedProducts, distinct products of PURCHASE interactions, by id.
+// Returns: key, value
 UNWIND $ids AS id
 MATCH (c:Customer {id: id})
 RETURN id AS key, COLLECT {

@@ -1,4 +1,5 @@
 // Loader: Customer.totalSpend, purchaseCount, lastPurchaseAt over all PURCHASE interactions.
+// Returns: key, value
 UNWIND $ids AS id
 MATCH (c:Customer {id: id})
 CALL (c) {

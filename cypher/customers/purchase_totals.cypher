@@ -4,6 +4,7 @@
 // Segment definitions with an all-time spend read them (graph/segment/compiler.py) instead of
 // every purchase. $ids: the customers to recompute, or null for every customer still without
 // them (what `c360 migrate` fills in). Imports keep them current (cypher/ingest/interactions.cypher).
+// Returns: customers
 MATCH (c:Customer)
 WHERE CASE WHEN $ids IS NULL THEN c.purchaseTotal IS NULL ELSE c.id IN $ids END
 CALL (c) {

@@ -1,6 +1,7 @@
 // Mutation.removeTags: take the tags named $names (or their aliases) from the customer,
 // whatever their source, recording each as a pending (:TagEvent). Checks before writing: a
 // missing customer or an unknown name writes nothing.
+// Returns: customer, unknown
 OPTIONAL MATCH (c:Customer {id: $customerId})
 CALL () {
   UNWIND $names AS name

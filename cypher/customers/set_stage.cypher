@@ -1,6 +1,7 @@
 // Mutation.setStage: move the customer to $stage. The current IN_STAGE becomes a
 // WAS_IN_STAGE {from, to}; the new IN_STAGE gets {since}. Already in $stage: no change.
 // A missing customer (or stage) writes nothing.
+// Returns: customer, stageExists, moved
 OPTIONAL MATCH (c:Customer {id: $customerId})
 OPTIONAL MATCH (s:LifecycleStage {name: $stage})
 OPTIONAL CALL (c, s) {

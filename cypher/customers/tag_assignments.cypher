@@ -1,6 +1,7 @@
 // Loader: Customer.tagAssignments, each direct tag with its provenance, ordered by tag name.
 // Relationships made by hand in Cypher may lack provenance: they read as MANUAL, assigned
 // when the customer was created.
+// Returns: key, value
 UNWIND $ids AS id
 MATCH (c:Customer {id: id})
 RETURN id AS key, COLLECT {

@@ -1,4 +1,5 @@
 // Loader: Customer.tags, the tags each customer holds directly, ordered by name.
+// Returns: key, value
 UNWIND $ids AS id
 MATCH (c:Customer {id: id})
 RETURN id AS key, COLLECT {

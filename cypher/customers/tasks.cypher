@@ -1,4 +1,5 @@
 // Loader: Customer.tasks, oldest first, each with the linkage rule that made it.
+// Returns: key, value
 UNWIND $ids AS id
 MATCH (c:Customer {id: id})
 RETURN id AS key, COLLECT {

@@ -1,6 +1,7 @@
 // Mutation.upsertCustomer: create the customer or update the given properties, in one
 // statement. $props holds only the fields the caller gave; a null value removes the property.
 // createdAt is set on create; updatedAt on create and whenever a value actually changes.
+// Returns: customer, created, changed
 OPTIONAL MATCH (old:Customer {id: $id})
 WITH old IS NULL AS created,
      [k IN keys($props)

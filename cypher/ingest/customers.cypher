@@ -1,6 +1,7 @@
 // Upsert customers by id. `updatedAt` moves only when a property really changes, so
 // importing the same line twice changes nothing. `createdAt` comes from the line, or is set
 // once when the customer is created. Dates and times arrive as ISO text (UTC).
+// Returns: nothing
 UNWIND $rows AS row
 WITH row, date(row.birthDate) AS birthDate, datetime(row.createdAt) AS createdAt
 MERGE (c:Customer {id: row.id})

@@ -3,6 +3,7 @@
 // and its previous one when a line moves it) gets its stored purchase figures recomputed
 // (cypher/customers/purchase_totals.cypher says what they are), under the customer's lock.
 // Returns the rows whose customer or product exists nowhere, with the field at fault.
+// Returns: i, missing
 UNWIND $rows AS row
 OPTIONAL MATCH (c:Customer {id: row.customerId})
 OPTIONAL MATCH (p:Product {id: row.productId})

@@ -4,6 +4,7 @@
 // differs from the current one: history only grows forward, which makes re-import a no-op.
 // Rows are handled in order (each CALL sees the moves made for the rows before it).
 // Returns the rows not applied, with the reason: 'missing' (no such customer) or 'skipped'.
+// Returns: i, outcome
 UNWIND $rows AS row
 OPTIONAL MATCH (c:Customer {id: row.customerId})
 CALL (row, c) {

@@ -3,6 +3,7 @@
 // as it is (its source and assignedAt are kept), so re-importing changes nothing; each new one
 // is recorded as a pending (:TagEvent) in the same transaction (graph/tag_events.py).
 // Returns the refused rows and why: `customerId` (no such customer) or `deprecated`.
+// Returns: i, missing
 UNWIND $rows AS row
 OPTIONAL MATCH (c:Customer {id: row.customerId})
 // Nearly every row names a tag by its own name: one index seek. Only other names (aliases,

@@ -3,6 +3,7 @@
 // cycle is caught even when its links arrive in the same batch.
 // Returns the rows that were refused: the parent does not exist, or would make a cycle.
 // Either name may be an alias (renameTag, mergeTags): it means that tag.
+// Returns: i, problem
 UNWIND $rows AS row
 CALL (row) {
   OPTIONAL MATCH (own:Tag {name: row.name})

@@ -1,4 +1,5 @@
 // Loader: Product.buyerCount, distinct customers with a PURCHASE of each product.
+// Returns: key, value
 UNWIND $ids AS id
 MATCH (p:Product {id: id})
 CALL (p) {

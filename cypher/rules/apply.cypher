@@ -1,6 +1,7 @@
 // A rule run's writes: the tag (source RULE) for members who lack it, and away from those
 // this rule tagged who no longer match. Other assignments are never touched. Every change is
 // recorded as a pending (:TagEvent) in the same transaction.
+// Returns: rule, added, removed
 MATCH (rule:TagRule {id: $ruleId})-[:KEEPS]->(t:Tag)
 CALL (t) {
   UNWIND $add AS id

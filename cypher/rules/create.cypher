@@ -1,5 +1,6 @@
 // createTagRule: a new enabled (:TagRule) keeping the tag $tagName. A taken rule name writes
 // nothing (duplicate = true). The caller has checked the tag and the definition.
+// Returns: duplicate, rule
 OPTIONAL MATCH (taken:TagRule {name: $ruleName})
 WITH count(taken) > 0 AS duplicate
 OPTIONAL CALL (duplicate) {

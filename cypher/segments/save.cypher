@@ -1,4 +1,5 @@
 // saveSegment: a new (:Segment); a name already taken writes nothing (duplicate = true).
+// Returns: duplicate, segment
 OPTIONAL MATCH (taken:Segment {name: $segmentName})
 WITH count(taken) > 0 AS duplicate
 FOREACH (_ IN CASE WHEN duplicate THEN [] ELSE [1] END |

@@ -1,4 +1,5 @@
 // Loader: Tag.aliases, the old names that still resolve to each tag, ordered.
+// Returns: key, value
 UNWIND $ids AS id
 MATCH (t:Tag {id: id})
 RETURN id AS key, COLLECT {

@@ -1,4 +1,5 @@
 // Loader: Tag.children, the tags directly below each tag, ordered by name.
+// Returns: key, value
 UNWIND $ids AS id
 MATCH (t:Tag {id: id})
 RETURN id AS key, COLLECT {

@@ -1,6 +1,7 @@
 // Mutation.createTag: a new ACTIVE tag, below $parent (a name or an alias) when given.
 // Checks before writing: a name taken by a tag or an alias, or a missing parent, writes
 // nothing and is returned for the caller to report.
+// Returns: tag, duplicate, aliasOf, parentMissing
 OPTIONAL MATCH (existing:Tag {name: $tagName})
 OPTIONAL MATCH (:TagAlias {name: $tagName})-[:ALIAS_OF]->(aliasOf:Tag)
 CALL () {

@@ -1,4 +1,5 @@
 // Loader: Tag.customerCount, customers holding each tag directly.
+// Returns: key, value
 UNWIND $ids AS id
 MATCH (t:Tag {id: id})
 CALL (t) {

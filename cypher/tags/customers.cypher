@@ -1,5 +1,6 @@
 // Loader: one page of Tag.customers (direct holders, id ascending) for each tag in $ids.
 // $after is the last id of the previous page ('' for the first), $limit as in customers_page.
+// Returns: key, value
 UNWIND $ids AS id
 MATCH (t:Tag {id: id})
 CALL (t) {

@@ -5,6 +5,7 @@
 // linkage rules fire). Sources are handled one after another, so each sees the moves before
 // it.
 // The caller has checked that every name exists and that no source is $into or above it.
+// Returns: tag
 MATCH (into:Tag {name: $into})
 UNWIND $sources AS sourceName
 MATCH (s:Tag {name: sourceName})

@@ -3,6 +3,7 @@
 // then product id; at most $first. `found` is false for an unknown product id.
 // (No labels on the inner nodes: HAD leads only to interactions, ABOUT only to products, and
 // checking a label costs a read per row; the type is what matters.)
+// Returns: found, products
 OPTIONAL MATCH (p:Product {id: $productId})
 RETURN p IS NOT NULL AS found, COLLECT {
   MATCH (p)<-[:ABOUT]-(bought {type: 'PURCHASE'})<-[:HAD]-(c)

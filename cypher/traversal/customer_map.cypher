@@ -8,6 +8,7 @@
 // (source, target, type). `found` is false for an unknown customer id.
 //
 // The pattern's upper bound cannot be a parameter: 5 is the largest depth the API accepts.
+// Returns: found, nodes, edges
 OPTIONAL MATCH (c:Customer {id: $customerId})
 CALL (c) {
   MATCH path = (c)-[:HAS_TAG|CHILD_OF|HAD|ABOUT|IN_STAGE|WAS_IN_STAGE|HAS_TASK*1..5]->(n)

@@ -17,6 +17,7 @@
 //    walked (|B| = tags(B) + products(B) >= tags(B) + shared products).
 // Inner nodes carry no labels (HAD leads only to interactions, ABOUT only to products, HAS_TAG
 // only from customers): a label check is a read per row.
+// Returns: found, similar
 OPTIONAL MATCH (c:Customer {id: $customerId})
 CALL (c) {
   WITH c WHERE c IS NOT NULL

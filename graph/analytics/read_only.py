@@ -18,24 +18,13 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import neo4j
 from neo4j import AsyncManagedTransaction
-from neo4j.exceptions import (
-    AuthError,
-    DriverError,
-    Neo4jError,
-    ServiceUnavailable,
-    SessionExpired,
-)
 from neo4j.graph import Node, Path, Relationship
 from neo4j.spatial import Point
 from neo4j.time import Date, DateTime, Duration, Time
 
-from core.errors import BadUserInput, GraphUnavailable, QueryError
+from core.errors import BadUserInput
 from graph.db import Graph
-
-_ACCESS_MODE = "Neo.ClientError.Statement.AccessMode"
-_TIMED_OUT = "Neo.ClientError.Transaction.TransactionTimedOut"
 
 
 @dataclass(frozen=True)
@@ -43,11 +32,6 @@ class QueryResult:
     columns: list[str]
     rows: list[list[Any]]  # raw driver values, one list per record, in column order
     warnings: list[str]  # Neo4j's warnings about the query (e.g. an unknown property key)
-
-
-def _one_line(error: Neo4jError) -> str:
-    message = error.message or str(error)
-    return " ".join(message.splitlines()[0].split()) if message.strip() else str(error.code)
 
 
 async def run_read_only(graph: Graph, text: str, params: dict[str, Any]) -> QueryResult:
@@ -58,7 +42,6 @@ async def run_read_only(graph: Graph, text: str, params: dict[str, Any]) -> Quer
     if not text:
         raise BadUserInput("QUERY", "the query is empty")
 
-    @neo4j.unit_of_work(timeout=graph.timeout_s, metadata={"app": "c360", "query": "cypher"})
     async def work(tx: AsyncManagedTransaction) -> QueryResult:
         result = await tx.run(text, params)
         columns = list(result.keys())
@@ -71,26 +54,7 @@ async def run_read_only(graph: Graph, text: str, params: dict[str, Any]) -> Quer
         ]
         return QueryResult(columns, rows, warnings)
 
-    try:
-        async with graph.driver.session(
-            database=graph.database, default_access_mode=neo4j.READ_ACCESS
-        ) as session:
-            return await session.execute_read(work)
-    except (ServiceUnavailable, SessionExpired, AuthError) as e:
-        raise GraphUnavailable(f"Neo4j is not reachable: {e}") from e
-    except Neo4jError as e:
-        code = e.code or ""
-        if code == _ACCESS_MODE:
-            reason = f"c360 cypher is read-only: Neo4j refused to write ({_one_line(e)})"
-            raise QueryError(reason) from None
-        if code.startswith(_TIMED_OUT):
-            raise QueryError(
-                f"the query ran longer than {graph.timeout_s:g} s and was stopped "
-                "(set C360_QUERY_TIMEOUT to allow longer)"
-            ) from None
-        raise QueryError(_one_line(e)) from None
-    except DriverError as e:
-        raise GraphUnavailable(f"Neo4j driver error: {e}") from e
+    return await graph.read_only("cypher", work, analyst=True)
 
 
 # -- values for output ----------------------------------------------------------------------

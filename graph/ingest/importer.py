@@ -34,7 +34,7 @@ from typing import Any, Final, Protocol
 import orjson
 from neo4j.exceptions import ClientError, Neo4jError
 
-from core.errors import BadUserInput, C360Error
+from core.errors import BadUserInput, C360Error, Conflict
 from graph.db import Graph
 from graph.ingest.lines import (
     KIND_OF_OP,
@@ -311,7 +311,7 @@ class Importer:
         now = self.now or datetime.now(UTC)
         try:
             refused = await self.graph.write(_QUERY[batch.op], rows=batch.rows, now=now)
-        except ClientError as e:
+        except (ClientError, Conflict) as e:
             if len(batch.rows) == 1:
                 source, line = batch.lines[0]
                 self.report.reject(source, line, f"refused by Neo4j: {e.message}")

@@ -571,3 +571,9 @@ async def seed_graph(
         writers=writers,
         now=REFERENCE_TIME,
     )
+
+
+async def has_customers(graph: Graph) -> bool:
+    """Whether the database holds any customer (`c360 serve --demo` seeds only when not)."""
+    row = await graph.read_one("ingest/has_customers")
+    return bool(row and row["hasCustomers"])

@@ -14,6 +14,7 @@ from typing import Any
 
 from graph.db import Graph
 from graph.rules import tag_rules
+from graph.segments import parse_definition
 from graph.tags import taxonomy
 
 PREFIX = "默认·"  # default rules' names start with this
@@ -90,6 +91,6 @@ async def install(graph: Graph) -> Installed:
         if rule.name in existing:
             report.rules_kept.append(rule.name)
         else:
-            await tag_rules.create(graph, rule.name, rule.tag, rule.definition)
+            await tag_rules.create(graph, rule.name, rule.tag, parse_definition(rule.definition))
             report.rules_created.append(rule.name)
     return report

@@ -17,12 +17,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from core.errors import BadUserInput, NotFound
-from graph.cleansing import normalize_label
-from graph.db import Graph, Record, Tx
-from graph.segments import Definition, compile_segment, evaluation, parse_definition, tag_names
+from graph.db import Graph, Tx
+from graph.rows import TagRuleRow
+from graph.segments import Definition, compile_segment, evaluation, tag_names
 from graph.segments.definition import definition_text, load_definition
 from graph.tags import events as tag_events
 from graph.tags import taxonomy
@@ -32,15 +31,13 @@ from graph.tags import taxonomy
 class RuleRun:
     """What one rule's run changed."""
 
-    rule: Record
+    rule: TagRuleRow
     added: int
     removed: int
 
 
-async def create(graph: Graph, name: str, tag: str, raw_definition: Any) -> Record:
+async def create(graph: Graph, name: str, tag: str, definition: Definition) -> TagRuleRow:
     """A new enabled rule keeping `tag` (a name or alias) equal to the definition."""
-    clean = normalize_label(name, "name")
-    definition = parse_definition(raw_definition)
     kept = (await taxonomy.require(graph, {tag: "tag"}))[tag]
     if kept.tag.get("status") == "DEPRECATED":
         raise BadUserInput("tag", f"tag {kept.name!r} is deprecated and cannot be assigned")
@@ -48,16 +45,16 @@ async def create(graph: Graph, name: str, tag: str, raw_definition: Any) -> Reco
     row = await graph.write_one(
         "rules/create",
         id=f"rule-{uuid.uuid4().hex[:12]}",
-        ruleName=clean,
+        ruleName=name,
         tagName=kept.name,
         definition=definition_text(definition),
     )
     assert row is not None
     if row["duplicate"]:
-        raise BadUserInput("name", f"a tag rule named {clean!r} already exists")
+        raise BadUserInput("name", f"a tag rule named {name!r} already exists")
     if row["rule"] is None:  # the tag was renamed or merged away meanwhile
         raise BadUserInput("tag", f"unknown tag {tag!r}")
-    rule: Record = row["rule"]
+    rule: TagRuleRow = row["rule"]
     return rule
 
 
@@ -72,43 +69,41 @@ async def _check_definition(graph: Graph, definition: Definition, kept: taxonomy
 
 
 async def update(
-    graph: Graph, rule_id: str, name: str | None, raw_definition: Any | None
-) -> Record:
+    graph: Graph, rule_id: str, name: str | None, definition: Definition | None
+) -> TagRuleRow:
     """A new name and/or definition for a rule; its tag and assignments stay until a run."""
     rule = await by_id(graph, rule_id)
-    clean = None if name is None else normalize_label(name, "name")
     text = None
-    if raw_definition is not None:
-        definition = parse_definition(raw_definition)
+    if definition is not None:
         kept = (await taxonomy.require(graph, {rule["tag"]["name"]: "id"}))[rule["tag"]["name"]]
         await _check_definition(graph, definition, kept)
         text = definition_text(definition)
-    row = await graph.write_one("rules/update", id=rule_id, ruleName=clean, definition=text)
+    row = await graph.write_one("rules/update", id=rule_id, ruleName=name, definition=text)
     if row is None:
         raise NotFound("tag rule", rule_id, field="id")
     if row["duplicate"]:
-        raise BadUserInput("name", f"a tag rule named {clean!r} already exists")
-    updated: Record = row["rule"]
+        raise BadUserInput("name", f"a tag rule named {name!r} already exists")
+    updated: TagRuleRow = row["rule"]
     return updated
 
 
-async def by_id(graph: Graph, rule_id: str) -> Record:
+async def by_id(graph: Graph, rule_id: str) -> TagRuleRow:
     row = await graph.read_one("rules/by_id", id=rule_id)
     if row is None:
         raise NotFound("tag rule", rule_id, field="id")
-    rule: Record = row["rule"]
+    rule: TagRuleRow = row["rule"]
     return rule
 
 
-async def all_rules(graph: Graph) -> list[Record]:
+async def all_rules(graph: Graph) -> list[TagRuleRow]:
     return [row["rule"] for row in await graph.read("rules/all")]
 
 
-async def set_enabled(graph: Graph, rule_id: str, enabled: bool) -> Record:
+async def set_enabled(graph: Graph, rule_id: str, enabled: bool) -> TagRuleRow:
     row = await graph.write_one("rules/set_enabled", id=rule_id, enabled=enabled)
     if row is None:
         raise NotFound("tag rule", rule_id, field="id")
-    rule: Record = row["rule"]
+    rule: TagRuleRow = row["rule"]
     return rule
 
 
@@ -123,7 +118,7 @@ async def run_rules(graph: Graph, as_of: datetime | None = None) -> list[RuleRun
     return runs
 
 
-async def run_rule(graph: Graph, rule: Record, as_of: datetime) -> RuleRun:
+async def run_rule(graph: Graph, rule: TagRuleRow, as_of: datetime) -> RuleRun:
     """One rule, in one transaction: members at `as_of` against the current holders."""
     definition = await evaluation.check(
         graph, load_definition(rule["definition"], f"rule {rule['name']!r}")

@@ -34,6 +34,7 @@ Cypher can be null (a missing property) are wrapped in `coalesce(..., false)` un
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -48,22 +49,20 @@ ATTRIBUTES = {"cities": "city", "regions": "region", "genders": "gender"}
 class Params:
     """Hands out `$p0`, `$p1`, ... for values; `$asOf` for the moment of evaluation; `s0`,
     `s1`, ... for the customer sets computed before the main MATCH (`sets` holds their
-    `CALL` subqueries in order). A prefix (`s1_`) keeps the parameter names of several
-    segments apart in one query (variables are local to each UNION branch)."""
+    `CALL` subqueries in order)."""
 
-    prefix: str = ""
     values: dict[str, Any] = field(default_factory=dict)
     uses_as_of: bool = False
     sets: list[str] = field(default_factory=list)
 
     def __call__(self, value: Any) -> str:
-        name = f"{self.prefix}p{len(self.values)}"
+        name = f"p{len(self.values)}"
         self.values[name] = list(value) if isinstance(value, tuple) else value
         return f"${name}"
 
     def as_of(self) -> str:
         self.uses_as_of = True
-        return f"${self.prefix}asOf"
+        return "$asOf"
 
     def customer_set(self, body: str) -> str:
         """A `CALL` subquery whose `body` binds each member to `b` once and ends in
@@ -511,36 +510,22 @@ class CompiledSegment:
 
     match: str
     params: dict[str, Any]
-    prefix: str = ""
 
     def page_params(self, after: str, limit: int) -> dict[str, Any]:
-        return {f"{self.prefix}after": after, f"{self.prefix}limit": limit}
+        return {"after": after, "limit": limit}
 
     @property
     def count_query(self) -> str:
-        return f"{self.match}\nRETURN count(c) AS count"
+        """How many members (column `total`): what segmentPreview shows analysts."""
+        return f"{self.match}\nRETURN count(c) AS total"
 
     @property
     def page_query(self) -> str:
         """Members by id after `$after` ('' for the first page), `$limit` of them, and the
         total: the shape of the API's paged loaders (`rows` of `{key, node}`, `total`)."""
-        return self._page("RETURN size(members) AS total")
-
-    def branch(self, key: int, page: bool) -> str:
-        """This segment's part of a `UNION ALL` of several: columns `key`, `total`, `rows`."""
-        if page:
-            return self._page(f"RETURN {key:d} AS key, size(members) AS total")
-        return f"{self.match}\nRETURN {key:d} AS key, count(c) AS total, [] AS rows"
-
-    def _page(self, head: str) -> str:
         return (
-            f"{self.match}\n"
-            "WITH collect(c) AS members\n"
-            f"{head}, COLLECT {{\n"
-            f"  UNWIND members AS m WITH m WHERE m.id > ${self.prefix}after\n"
-            "  RETURN {key: [m.id], node: m {.*}} AS row "
-            f"ORDER BY m.id LIMIT ${self.prefix}limit\n"
-            "} AS rows"
+            f"{self.match}\nWITH collect(c) AS members\n"
+            f"RETURN size(members) AS total, {_rows('$after', '$limit')} AS rows"
         )
 
     @property
@@ -548,10 +533,41 @@ class CompiledSegment:
         """Every member's properties, by id (streamed by `c360 segment export`)."""
         return f"{self.match}\nRETURN c {{.*}} AS customer ORDER BY c.id"
 
+    def with_prefix(self, prefix: str) -> CompiledSegment:
+        """The same query with every parameter renamed `<prefix><name>`, so several segments
+        can share one statement (`UNION ALL`: variables are local to each branch, parameters
+        are not). Only the compiler writes `$` into the text, so renaming is exact."""
+        if not self.params:
+            return self
+        names = "|".join(sorted(map(re.escape, self.params), key=len, reverse=True))
+        match = re.sub(rf"\$({names})\b", lambda m: f"${prefix}{m.group(1)}", self.match)
+        return CompiledSegment(match, {prefix + name: v for name, v in self.params.items()})
 
-def compile_segment(definition: Definition, as_of: datetime, prefix: str = "") -> CompiledSegment:
-    """One query for the definition; the text depends on the definition (and prefix) only."""
-    p = Params(prefix)
+    def branch(self, key: int, pages: list[tuple[str, str]]) -> str:
+        """This segment's part of a `UNION ALL` of several: columns `key`, `total` and
+        `pages`, one list of rows per (after, limit) parameter pair in `pages`."""
+        if not pages:
+            return f"{self.match}\nRETURN {key:d} AS key, count(c) AS total, [] AS pages"
+        rows = ", ".join(_rows(after, limit) for after, limit in pages)
+        return (
+            f"{self.match}\nWITH collect(c) AS members\n"
+            f"RETURN {key:d} AS key, size(members) AS total, [{rows}] AS pages"
+        )
+
+
+def _rows(after: str, limit: str) -> str:
+    """A page of `members` by id after the parameter `after`, `limit` of them."""
+    return (
+        "COLLECT {\n"
+        f"  UNWIND members AS m WITH m WHERE m.id > {after}\n"
+        f"  RETURN {{key: [m.id], node: m {{.*}}}} AS row ORDER BY m.id LIMIT {limit}\n"
+        "}"
+    )
+
+
+def compile_segment(definition: Definition, as_of: datetime) -> CompiledSegment:
+    """One query for the definition; the text depends on the definition only."""
+    p = Params()
     where: list[str] = []
     candidates: list[str] = []
     for node in _top_level(conditions(definition)):
@@ -569,5 +585,5 @@ def compile_segment(definition: Definition, as_of: datetime, prefix: str = "") -
     text = match + ("\nWHERE " + "\n  AND ".join(where) if where else "")
     params = dict(p.values)
     if p.uses_as_of:
-        params[f"{prefix}asOf"] = as_of
-    return CompiledSegment(text, params, prefix)
+        params["asOf"] = as_of
+    return CompiledSegment(text, params)

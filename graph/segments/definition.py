@@ -22,6 +22,7 @@ import json
 import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 from typing import Any
 
 from core.errors import BadUserInput
@@ -301,12 +302,14 @@ def rename_tags(definition: Definition, names: Mapping[str, str]) -> Definition:
 
 
 def definition_text(definition: Definition) -> str:
-    """The canonical JSON text of a definition (stored, and the key of evaluations)."""
+    """The canonical JSON text of a definition, as saved segments and tag rules store it."""
     return json.dumps(definition.to_json(), ensure_ascii=False, separators=(",", ":"))
 
 
+@lru_cache(maxsize=1024)
 def load_definition(text: str, path: str = "definition") -> Definition:
-    """A stored definition, validated again (the rules may have tightened since)."""
+    """A stored definition, validated again (the rules may have tightened since); parsed once
+    per text (a `Definition` is immutable, so sharing it is safe)."""
     try:
         raw = json.loads(text)
     except ValueError:

@@ -2,23 +2,24 @@
 
 Evaluation is batched: `evaluate_many` takes every (definition, asOf, count-or-page) asked for
 in one tick (the `segment_results` DataLoader) and answers them with at most two round trips,
-one to check the tag names and product ids the definitions use, one `UNION ALL` of the compiled
-queries (each segment's parameters prefixed `s0_`, `s1_`, ...). So `segments { count }` costs
-the same for one segment as for fifty.
+one to check the tag names and product ids the definitions use, one statement for all of
+them (a `UNION ALL` of the compiled queries when there are several). So `segments { count }`
+costs the same for one segment as for fifty.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from core.errors import BadUserInput
-from graph.db import Graph, Record
-from graph.segments.compiler import compile_segment
+from graph.db import Graph
+from graph.rows import CustomerRow, EdgeRow
+from graph.segments.compiler import CompiledSegment, compile_segment
 from graph.segments.definition import (
     Definition,
-    load_definition,
     product_ids,
     rename_tags,
     tag_names,
@@ -76,11 +77,11 @@ async def check(graph: Graph, definition: Definition) -> Definition:
 
 @dataclass(frozen=True)
 class Evaluation:
-    """One question about a definition (canonical JSON text) at `as_of`: its count
-    (`limit` None) or a page of members by id after `after`. `checked`: names known good
-    and aliases already resolved."""
+    """One question about a definition at `as_of`: its count (`limit` None) or a page of
+    members by id after `after`. `checked`: names known good and aliases already resolved.
+    Frozen and made of frozen parts, so it is the DataLoader's key as it is."""
 
-    definition: str
+    definition: Definition
     as_of: datetime
     after: str = ""
     limit: int | None = None
@@ -92,41 +93,92 @@ class Result:
     """Members in all, and (for a page) rows `{key: [id], node: {...}}` up to the limit."""
 
     total: int
-    rows: list[Record]
+    rows: list[EdgeRow[CustomerRow]]
 
 
-async def evaluate_many(graph: Graph, asks: list[Evaluation]) -> list[Result | BadUserInput]:
-    """Answer every evaluation: the results, or the BadUserInput of a definition that fails."""
-    answers: list[Result | BadUserInput | None] = [None] * len(asks)
-    definitions: dict[int, Definition] = {}
+Compile = Callable[[Definition, datetime], CompiledSegment]
+
+
+@dataclass
+class _Group:
+    """The asks about one resolved definition at one moment: compiled and evaluated once.
+    `pages` numbers the distinct (after, limit) pages asked for; `page_of` maps an ask to
+    its page's number (counts have none)."""
+
+    segment: CompiledSegment
+    asks: list[int] = field(default_factory=list)
+    pages: dict[tuple[str, int], int] = field(default_factory=dict)
+    page_of: dict[int, int] = field(default_factory=dict)
+
+    def add(self, i: int, ask: Evaluation) -> None:
+        self.asks.append(i)
+        if ask.limit is not None:
+            self.page_of[i] = self.pages.setdefault((ask.after, ask.limit), len(self.pages))
+
+    def answer(self, total: int, pages: list[list[EdgeRow[CustomerRow]]]) -> dict[int, Result]:
+        return {
+            i: Result(total, pages[self.page_of[i]] if i in self.page_of else []) for i in self.asks
+        }
+
+
+async def evaluate_many(
+    graph: Graph, asks: list[Evaluation], compile: Compile = compile_segment
+) -> list[Result | BadUserInput]:
+    """Answer every evaluation: the results, or the BadUserInput of a definition that fails.
+
+    Asks of one resolved definition at one moment form a group, compiled once (by `compile`,
+    the request's cache) and evaluated once. A lone group with at most one page runs exactly
+    its `count_query` or `page_query`, the text segmentPreview shows; otherwise all groups
+    run as one `UNION ALL`, each group's parameters prefixed `g0_`, `g1_`, ...
+    """
+    answers: dict[int, Result | BadUserInput] = {}
+    names = await known_names(graph, [ask.definition for ask in asks if not ask.checked])
+    groups: dict[tuple[Definition, datetime], _Group] = {}
     for i, ask in enumerate(asks):
-        try:
-            definitions[i] = load_definition(ask.definition)
-        except BadUserInput as e:
-            answers[i] = e
-    unchecked = [d for i, d in definitions.items() if not asks[i].checked]
-    names = await known_names(graph, unchecked)
-    for i, definition in list(definitions.items()):
-        if asks[i].checked:  # already checked and resolved (segmentPreview)
-            continue
-        error = names.error(definition)
-        if error is not None:
-            answers[i] = error
-            del definitions[i]
-        else:
-            definitions[i] = names.resolve(definition)
-    if definitions:
-        several = len(definitions) > 1
-        branches: list[str] = []
-        params: dict[str, Any] = {}
-        for i, definition in definitions.items():
-            ask = asks[i]
-            segment = compile_segment(definition, ask.as_of, prefix=f"s{i}_" if several else "")
-            branches.append(segment.branch(i, page=ask.limit is not None))
-            params |= segment.params
-            if ask.limit is not None:
-                params |= segment.page_params(ask.after, ask.limit)
-        rows = await graph.run_text("segments/evaluate", "\nUNION ALL\n".join(branches), **params)
-        for row in rows:
-            answers[row["key"]] = Result(total=row["total"], rows=row["rows"])
-    return [answer if answer is not None else Result(0, []) for answer in answers]
+        definition = ask.definition
+        if not ask.checked:
+            if (error := names.error(definition)) is not None:
+                answers[i] = error
+                continue
+            definition = names.resolve(definition)
+        if (group := groups.get((definition, ask.as_of))) is None:
+            group = groups[definition, ask.as_of] = _Group(compile(definition, ask.as_of))
+        group.add(i, ask)
+    if len(groups) == 1 and len((alone := next(iter(groups.values()))).pages) <= 1:
+        answers |= await _alone(graph, alone)
+    elif groups:
+        answers |= await _union(graph, list(groups.values()))
+    return [answers.get(i, Result(0, [])) for i in range(len(asks))]
+
+
+async def _alone(graph: Graph, group: _Group) -> dict[int, Result]:
+    """One group with at most one page: its own statement, as segmentPreview shows it."""
+    segment = group.segment
+    if not group.pages:
+        [row] = await graph.run_text("segments/count", segment.count_query, **segment.params)
+        return group.answer(row["total"], [])
+    [(after, limit)] = group.pages
+    params = segment.params | segment.page_params(after, limit)
+    [row] = await graph.run_text("segments/page", segment.page_query, **params)
+    return group.answer(row["total"], [row["rows"]])
+
+
+async def _union(graph: Graph, groups: list[_Group]) -> dict[int, Result]:
+    """Every group as a branch of one `UNION ALL` (a group with no members returns no row:
+    its answers stay empty)."""
+    branches: list[str] = []
+    params: dict[str, Any] = {}
+    for key, group in enumerate(groups):
+        prefix = f"g{key}_"
+        segment = group.segment.with_prefix(prefix)
+        params |= segment.params
+        page_params = []
+        for (after, limit), n in group.pages.items():
+            params |= {f"{prefix}after{n}": after, f"{prefix}limit{n}": limit}
+            page_params.append((f"${prefix}after{n}", f"${prefix}limit{n}"))
+        branches.append(segment.branch(key, page_params))
+    rows = await graph.run_text("segments/evaluate", "\nUNION ALL\n".join(branches), **params)
+    answers: dict[int, Result] = {}
+    for row in rows:
+        answers |= groups[row["key"]].answer(row["total"], row["pages"])
+    return answers

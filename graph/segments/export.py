@@ -14,11 +14,11 @@ from datetime import datetime
 from typing import Any, TextIO
 
 import orjson
-from neo4j import Query
 from neo4j.time import Date, DateTime
 
 from core.errors import NotFound
-from graph.db import Graph, Record
+from graph.db import Graph
+from graph.rows import CustomerRow
 from graph.segments import saved
 from graph.segments.compiler import compile_segment
 from graph.segments.definition import Definition, load_definition
@@ -52,14 +52,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _row(customer: Record, masked: bool) -> dict[str, Any]:
+def _row(customer: CustomerRow, masked: bool) -> dict[str, Any]:
     row = {column: _plain(customer.get(column)) for column in COLUMNS}
     if masked:  # the same masks as the API's for roles without personal data
         row.update({key: mask_value(key, row[key]) for key in ("email", "phone", "birthDate")})
     return row
 
 
-async def members(graph: Graph, segment_id: str, as_of: datetime) -> AsyncIterator[Record]:
+async def members(graph: Graph, segment_id: str, as_of: datetime) -> AsyncIterator[CustomerRow]:
     """The saved segment's members at `as_of`, by id; NotFound for an unknown segment id."""
     segment = await saved.by_id(graph, segment_id)
     if segment is None:
@@ -71,19 +71,17 @@ async def members(graph: Graph, segment_id: str, as_of: datetime) -> AsyncIterat
 
 async def stream(
     graph: Graph, definition: Definition, as_of: datetime, batch: int = 1000
-) -> AsyncIterator[Record]:
+) -> AsyncIterator[CustomerRow]:
     """Every member's properties by id, streamed from one auto-commit query (any size)."""
     definition = await check(graph, definition)
     segment = compile_segment(definition, as_of)
-    async with graph.driver.session(database=graph.database, fetch_size=batch) as session:
-        query = Query(segment.export_query, metadata={"app": "c360", "query": "segments/export"})
-        result = await session.run(query, segment.params)
-        async for record in result:
-            yield dict(record["customer"])
+    rows = graph.stream("segments/export", segment.export_query, batch=batch, **segment.params)
+    async for row in rows:
+        yield row["customer"]
 
 
 async def write(
-    customers: AsyncIterator[Record],
+    customers: AsyncIterator[CustomerRow],
     out: TextIO,
     export_format: ExportFormat,
     *,

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from neo4j.exceptions import ConstraintError
-
-from core.errors import BadUserInput, NotFound
-from graph.db import Graph, Record
+from core.errors import BadUserInput, Conflict, NotFound
+from graph.db import Graph
+from graph.rows import SegmentRow
 from graph.segments.definition import Definition, definition_text
 
 
-async def save(graph: Graph, name: str, definition: Definition) -> Record:
+async def save(graph: Graph, name: str, definition: Definition) -> SegmentRow:
     """A new segment; BadUserInput when the name is taken."""
     taken = BadUserInput("name", f"a segment named {name!r} already exists")
     try:
@@ -21,16 +20,16 @@ async def save(graph: Graph, name: str, definition: Definition) -> Record:
             segmentName=name,
             definition=definition_text(definition),
         )
-    except ConstraintError:  # another save of the same name committed between check and create
+    except Conflict:  # another save of the same name committed between check and create
         raise taken from None
     assert row is not None
     if row["duplicate"]:
         raise taken
-    segment: Record = row["segment"]
+    segment: SegmentRow = row["segment"]
     return segment
 
 
-async def all_segments(graph: Graph) -> list[Record]:
+async def all_segments(graph: Graph) -> list[SegmentRow]:
     return [row["segment"] for row in await graph.read("segments/all")]
 
 
@@ -41,6 +40,6 @@ async def delete(graph: Graph, segment_id: str) -> None:
         raise NotFound("segment", segment_id, field="id")
 
 
-async def by_id(graph: Graph, segment_id: str) -> Record | None:
+async def by_id(graph: Graph, segment_id: str) -> SegmentRow | None:
     rows = await graph.read("segments/by_ids", ids=[segment_id])
     return rows[0]["value"] if rows else None

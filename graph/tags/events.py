@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from graph.db import Graph, Record
+from graph.db import Graph
+from graph.rows import TagEventRow
 
 DISPATCH_BATCH = 5000
 
@@ -42,6 +43,6 @@ async def last_seq(graph: Graph) -> int:
     return 0 if row is None else int(row["last"])
 
 
-async def events_after(graph: Graph, after: int, limit: int = 1000) -> list[Record]:
+async def events_after(graph: Graph, after: int, limit: int = 1000) -> list[TagEventRow]:
     """Dispatched events numbered after `after`, in order, at most `limit`."""
     return [row["event"] for row in await graph.read("tags/events/after", after=after, limit=limit)]

@@ -14,7 +14,8 @@ import logging
 from collections.abc import AsyncIterator
 
 from core.errors import C360Error
-from graph.db import Graph, Record
+from graph.db import Graph
+from graph.rows import TagEventRow
 from graph.tags import events as tag_events
 
 log = logging.getLogger("c360.events")
@@ -31,7 +32,7 @@ class TagEventFeed:
         self.graph = graph
         self.poll_s = poll_s
         self.batch = batch
-        self._queues: set[asyncio.Queue[Record | None]] = set()
+        self._queues: set[asyncio.Queue[TagEventRow | None]] = set()
         self._last: int | None = None
 
     async def run(self) -> None:
@@ -65,12 +66,12 @@ class TagEventFeed:
         return len(events) < self.batch
 
     @contextlib.asynccontextmanager
-    async def subscribe(self) -> AsyncIterator[AsyncIterator[Record]]:
+    async def subscribe(self) -> AsyncIterator[AsyncIterator[TagEventRow]]:
         """Events numbered after now, as they are dispatched."""
-        queue: asyncio.Queue[Record | None] = asyncio.Queue(QUEUE_SIZE)
+        queue: asyncio.Queue[TagEventRow | None] = asyncio.Queue(QUEUE_SIZE)
         self._queues.add(queue)
 
-        async def events() -> AsyncIterator[Record]:
+        async def events() -> AsyncIterator[TagEventRow]:
             while (event := await queue.get()) is not None:
                 yield event
             raise SubscriberTooSlow(f"more than {QUEUE_SIZE} tag events behind; subscribe again")

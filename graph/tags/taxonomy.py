@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from core.errors import BadUserInput, NotFound
-from graph.db import Graph, Record
+from graph.db import Graph
+from graph.rows import TagRow
 from graph.tags import events as tag_events
 
 
@@ -20,7 +21,7 @@ from graph.tags import events as tag_events
 class Resolved:
     """A tag a name means (its own name or an alias) and the names of the tags above it."""
 
-    tag: Record
+    tag: TagRow
     above: list[str]
 
     @property
@@ -49,7 +50,7 @@ async def require(graph: Graph, names: dict[str, str]) -> dict[str, Resolved]:
 
 async def list_tags(
     graph: Graph, *, category: str | None, include_deprecated: bool
-) -> list[Record]:
+) -> list[TagRow]:
     """Tags ordered by name, of one category when given, deprecated ones only on request."""
     rows = await graph.read("tags/list", category=category, includeDeprecated=include_deprecated)
     return [row["tag"] for row in rows]
@@ -62,7 +63,7 @@ async def create_tag(
     category: str | None,
     description: str | None,
     parent: str | None,
-) -> Record:
+) -> TagRow:
     """A new ACTIVE tag; a taken name or a missing parent writes nothing (BadUserInput)."""
     row = await graph.write_one(
         "tags/create",
@@ -78,7 +79,7 @@ async def create_tag(
         raise BadUserInput("name", f"{name!r} is an alias of the tag {row['aliasOf']!r}")
     if row["parentMissing"]:
         raise BadUserInput("parent", f"no tag named {parent!r}")
-    tag: Record = row["tag"]
+    tag: TagRow = row["tag"]
     return tag
 
 
@@ -91,7 +92,7 @@ async def _name_is_free(graph: Graph, name: str, field: str, owner: str | None =
         raise BadUserInput(field, f"{name!r} is an alias of the tag {taken.name!r}")
 
 
-async def rename(graph: Graph, name: str, new_name: str) -> Record:
+async def rename(graph: Graph, name: str, new_name: str) -> TagRow:
     """The tag `name` (or alias) is called `new_name`; its old name becomes an alias."""
     tag = (await require(graph, {name: "name"}))[name]
     if new_name == tag.name:
@@ -100,11 +101,11 @@ async def rename(graph: Graph, name: str, new_name: str) -> Record:
     row = await graph.write_one("tags/rename", tagName=tag.name, newName=new_name)
     if row is None:  # renamed or merged away meanwhile
         raise NotFound("tag", name, field="name")
-    renamed: Record = row["tag"]
+    renamed: TagRow = row["tag"]
     return renamed
 
 
-async def merge(graph: Graph, sources: list[str], into: str) -> Record:
+async def merge(graph: Graph, sources: list[str], into: str) -> TagRow:
     """Move everything of `sources` to `into`, delete them, keep their names as aliases."""
     if not sources:
         raise BadUserInput("sources", "give at least one tag to merge")
@@ -128,15 +129,15 @@ async def merge(graph: Graph, sources: list[str], into: str) -> Record:
     if row is None:
         raise NotFound("tag", into, field="into")
     await tag_events.dispatch(graph)  # customers who gained `into` fire its linkage rules
-    merged: Record = row["tag"]
+    merged: TagRow = row["tag"]
     return merged
 
 
-async def deprecate(graph: Graph, name: str) -> Record:
+async def deprecate(graph: Graph, name: str) -> TagRow:
     """Mark the tag DEPRECATED (holders keep it; it can no longer be assigned)."""
     tag = (await require(graph, {name: "name"}))[name]
     row = await graph.write_one("tags/deprecate", tagName=tag.name)
     if row is None:
         raise NotFound("tag", name, field="name")
-    deprecated: Record = row["tag"]
+    deprecated: TagRow = row["tag"]
     return deprecated

@@ -17,7 +17,7 @@ from strawberry.types import ExecutionResult
 from core.settings import Settings
 from graph.db import Graph
 from graph.migrate import refresh_purchase_totals
-from schema.context import Context
+from resolvers.context import Context
 from schema.root import schema
 from security.roles import Principal, Role
 

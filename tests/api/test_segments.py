@@ -172,3 +172,47 @@ async def test_round_trips_do_not_grow(api: Api, shop: Graph) -> None:
     with counting_round_trips() as counter:
         await preview(api, {"anyTags": ["VIP"]}, first=3)
     assert counter.count == small
+
+
+def evaluations(statements: list[tuple[str, str, dict[str, Any]]]) -> list[Any]:
+    """The statements that counted or paged segments (not the name checks)."""
+    kinds = ("segments/count", "segments/page", "segments/evaluate")
+    return [statement for statement in statements if statement[0] in kinds]
+
+
+async def test_preview_cypher_is_exactly_the_statement_count_runs(api: Api, shop: Graph) -> None:
+    """One definition, parsed and compiled once: `cypher` and `cypherParams` are the text and
+    parameters sent to Neo4j for `count`, and the compiled query serves the page too."""
+    query = """
+    query ($d: SegmentDefinition!, $asOf: DateTime) {
+      segmentPreview(definition: $d, asOf: $asOf) { count cypher cypherParams }
+    }"""
+    definition = {"anyTags": ["VIP"], "not": {"cities": ["Shanghai"]}, "minAge": 1}
+    with counting_round_trips() as counter:
+        result = (await api(query, d=definition, asOf=AS_OF))["segmentPreview"]
+    [(name, text, params)] = evaluations(counter.statements)
+    assert (name, text) == ("segments/count", result["cypher"])
+    sent = {
+        k: v.isoformat().replace("+00:00", "Z") if k == "asOf" else v for k, v in params.items()
+    }
+    assert sent == json.loads(result["cypherParams"])
+    with counting_round_trips() as counter:
+        paged = await preview(api, definition, first=1)
+    [(name, text, _)] = evaluations(counter.statements)
+    assert name == "segments/page" and text.startswith(paged["cypher"].rsplit("\nRETURN", 1)[0])
+    assert paged["count"] == paged["customers"]["totalCount"] == result["count"]
+
+
+async def test_saved_segments_of_one_request_run_in_one_statement(api: Api, shop: Graph) -> None:
+    """Several definitions (counts and pages) share one UNION ALL; the same definition asked
+    twice is evaluated once."""
+    for n, d in enumerate([{"anyTags": ["VIP"]}, {"minAge": 1}, {"anyTags": ["VIP"]}]):
+        await api(SAVE, name=f"S{n}", d=d)
+    query = "{ segments { name count customers(first: 1) { edges { node { id } } } } }"
+    with counting_round_trips() as counter:
+        listed = (await api(query))["segments"]
+    [(name, text, _)] = evaluations(counter.statements)
+    assert name == "segments/evaluate"
+    assert text.count("UNION ALL") == 1  # two distinct definitions
+    counts = {s["name"]: s["count"] for s in listed}
+    assert counts["S0"] == counts["S2"]

@@ -21,6 +21,7 @@ from core.settings import Settings
 from graph import customers as graph_customers
 from graph.db import Graph
 from graph.rules import tag_rules
+from graph.segments import parse_definition
 from security.roles import Role
 from tests.api.test_serve_cli import C360, free_port
 from tests.tokens import auth_header
@@ -123,7 +124,7 @@ async def test_every_change_reaches_subscribers_from_any_source_and_process(
     await mutate(server, 'mutation { assignTags(customerId: "c3", tags: ["Risk", "VIP"]) { id } }')
     # From this process, as another c360 process would: c1 loses Gold, a tag rule adds Risk.
     await graph_customers.remove_tags(shop, "c1", ["Gold"])
-    await tag_rules.create(shop, "Beijing", "Risk", {"cities": ["Beijing"]})
+    await tag_rules.create(shop, "Beijing", "Risk", parse_definition({"cities": ["Beijing"]}))
     await tag_rules.run_rules(shop)
 
     assert await events(everything, 4) == [
@@ -162,7 +163,7 @@ async def test_an_unknown_tag_in_the_filter_is_an_error(
 
 
 async def test_serve_runs_the_tag_rules_periodically(shop: Graph, settings: Settings) -> None:
-    await tag_rules.create(shop, "Buyers", "Risk", {"minPurchaseCount": 1})
+    await tag_rules.create(shop, "Buyers", "Risk", parse_definition({"minPurchaseCount": 1}))
     holders = '{ tag(name: "Risk") { customers { edges { node { id } } } } }'
     with serving("--rules-every", "1") as url:
         deadline = time.monotonic() + 30

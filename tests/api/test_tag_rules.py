@@ -15,6 +15,7 @@ from cli.main import app
 from core.settings import Settings
 from graph.db import Graph
 from graph.rules import tag_rules
+from graph.segments import parse_definition
 from tests.api.conftest import Api, snapshot
 
 runner = CliRunner()
@@ -176,7 +177,7 @@ def test_rules_from_the_command_line(rule_for_cli: str) -> None:
 
 @pytest.fixture
 async def rule_for_cli(shop: Graph, settings: Settings) -> str:
-    rule = await tag_rules.create(shop, "Buyers", "Risk", {"minPurchaseCount": 1})
+    rule = await tag_rules.create(shop, "Buyers", "Risk", parse_definition({"minPurchaseCount": 1}))
     return str(rule["id"])
 
 

@@ -15,7 +15,6 @@ a birthday (each tried by mutating the reference) passed 60 examples; with it, e
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -377,8 +376,8 @@ async def test_compiled_cypher_matches_the_reference(session_graph: Graph, data:
     assert [row["customer"]["id"] for row in rows] == expected[0], alone.match
 
     # All of them batched (counts and pages), as the API's loader runs them.
-    texts = [json.dumps(d.to_json()) for d in parsed]
-    asks = [Evaluation(t, as_of, limit=100) for t in texts] + [Evaluation(t, as_of) for t in texts]
+    pages = [Evaluation(d, as_of, limit=100) for d in parsed]
+    asks = pages + [Evaluation(d, as_of) for d in parsed]
     results = await evaluate_many(session_graph, asks)
     for n, want in enumerate(expected):
         page, count = results[n], results[len(parsed) + n]

@@ -1,5 +1,6 @@
 // createLinkageRule: a new (:LinkageRule) on the tag $tagName. A taken name writes nothing
 // (duplicate = true). The caller has checked the tag and the action's fields.
+// Returns: duplicate, rule
 OPTIONAL MATCH (taken:LinkageRule {name: $ruleName})
 WITH count(taken) > 0 AS duplicate
 OPTIONAL CALL (duplicate) {

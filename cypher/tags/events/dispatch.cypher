@@ -3,6 +3,7 @@
 // them dispatched. The (:EventLog) node is written first, which locks it: dispatchers in
 // several processes take turns, so every event gets one number and fires once. With nothing
 // pending, nothing is written.
+// Returns: dispatched, last
 MATCH (any:PendingTagEvent)
 WITH any LIMIT 1
 MERGE (log:EventLog {id: 'tagEvents'})

@@ -8,6 +8,7 @@
 // few hundred pairs rather than the millions of rows. |A| is the tag's HAS_TAG degree
 // (COUNT {} reads it from the node, it does not walk the holders); |A ∪ B| = |A| + |B| -
 // |A ∩ B|. Deprecated tags are dropped after counting, also on the pairs.
+// Returns: a, b, jaccard
 MATCH (c:Customer)
 WITH [(c)-[:HAS_TAG]->(t) | t] AS held
 UNWIND range(0, size(held) - 2) AS i

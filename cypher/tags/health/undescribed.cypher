@@ -1,5 +1,6 @@
 // tagHealth.undescribed: active tags whose description is missing or blank (whitespace only,
 // full-width spaces included). Ordered by name.
+// Returns: tag
 MATCH (t:Tag)
 WHERE coalesce(t.status, 'ACTIVE') <> 'DEPRECATED'
   AND trim(coalesce(t.description, '')) = ''

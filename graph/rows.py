@@ -1,0 +1,135 @@
+"""The rows the graph layer hands up to resolvers and schema types, by shape.
+
+Node records are map projections (`c {.*}`), so a property a node lacks is a key its record
+lacks: those keys are `NotRequired` (read them with `.get`). Temporal values are the
+driver's (`neo4j.time.DateTime`, `Date`); schema/scalars.py makes them Python's. The graph
+model behind them is docs/graph-model.md; tests/graph/test_cypher_files.py checks the columns
+each Cypher file returns.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, NotRequired, TypedDict, TypeVar
+
+from neo4j.time import Date, DateTime
+
+NodeT = TypeVar("NodeT")
+
+
+class CustomerRow(TypedDict):
+    id: str
+    name: str
+    email: NotRequired[str]
+    phone: NotRequired[str]
+    gender: NotRequired[str]
+    birthDate: NotRequired[Date]
+    city: NotRequired[str]
+    region: NotRequired[str]
+    source: NotRequired[str]
+    owner: NotRequired[str]
+    createdAt: NotRequired[DateTime]
+    updatedAt: NotRequired[DateTime]
+    purchaseTotal: NotRequired[float]
+    lastPurchaseAt: NotRequired[DateTime]
+
+
+class TagRow(TypedDict):
+    id: str
+    name: str
+    category: NotRequired[str]
+    description: NotRequired[str]
+    status: NotRequired[str]
+    createdAt: NotRequired[DateTime]
+
+
+class ProductRow(TypedDict):
+    id: str
+    name: str
+    sku: NotRequired[str]
+    category: NotRequired[str]
+    price: NotRequired[float]
+
+
+class InteractionRow(TypedDict):
+    id: str
+    type: str
+    occurredAt: DateTime
+    customerId: str
+    productId: NotRequired[str | None]
+    channel: NotRequired[str]
+    amount: NotRequired[float]
+    quantity: NotRequired[int]
+    note: NotRequired[str]
+
+
+class TagAssignmentRow(TypedDict):
+    tag: TagRow
+    source: str
+    assignedAt: DateTime
+    ruleId: NotRequired[str | None]
+
+
+class PurchaseStatsRow(TypedDict):
+    totalSpend: float
+    purchaseCount: int
+    lastPurchaseAt: DateTime | None
+
+
+class LinkageRuleRow(TypedDict):
+    id: str
+    name: str
+    tag: TagRow
+    action: str
+    taskTitle: NotRequired[str | None]
+    dueInDays: NotRequired[int | None]
+    owners: NotRequired[list[str] | None]
+
+
+class TaskRow(TypedDict):
+    id: str
+    title: str
+    createdAt: DateTime
+    dueAt: NotRequired[DateTime | None]
+    rule: NotRequired[LinkageRuleRow | None]
+
+
+class TagRuleRow(TypedDict):
+    id: str
+    name: str
+    tag: TagRow
+    definition: str  # JSON text of a SegmentDefinition
+    enabled: bool
+    lastRunAt: NotRequired[DateTime | None]
+
+
+class SegmentRow(TypedDict):
+    id: str
+    name: str
+    definition: str  # JSON text of a SegmentDefinition
+    createdAt: NotRequired[DateTime]
+
+
+class AuditEntryRow(TypedDict):
+    id: str
+    actor: str
+    action: str
+    arguments: str  # JSON, personal data masked
+    at: DateTime
+
+
+class TagEventRow(TypedDict):
+    seq: int
+    change: str
+    source: str
+    at: DateTime
+    customerId: str
+    tagId: str
+    tagName: str
+    ruleId: NotRequired[str | None]
+
+
+class EdgeRow(TypedDict, Generic[NodeT]):
+    """A row of a page: the node and its sort key (the cursor's content)."""
+
+    key: list[Any]
+    node: NodeT
