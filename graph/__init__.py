@@ -9,6 +9,8 @@ imports `schema`, `resolvers` or `server`.
     loaders     per-request DataLoaders for nested GraphQL fields
     model       the graph model's fixed vocabularies
     cleansing   how values are normalised before they are stored (API and imports alike)
+    views       translated reads: a GraphQL root field and its whole selection, one statement
+    translate/  selection -> Cypher map projection, from the cypher/fields fragments
     customers   customer writes and the lifecycle funnel
     audit       the audit trail
     traversal   similar customers, bought together, a customer's map

@@ -13,16 +13,8 @@ from typing import Any
 from core.errors import BadUserInput, NotFound
 from graph.db import Graph, Record
 from graph.model import STAGE_ORDER
-from graph.paging import Page
 from graph.rows import CustomerRow
 from graph.tags import events as tag_events
-
-
-async def customers_page(graph: Graph, *, limit: int, after: str | None) -> Page[CustomerRow]:
-    """Up to `limit` customers by id ascending after the id `after`, and the total count."""
-    row = await graph.read_one("customers/page", limit=limit, after=after or "")
-    assert row is not None  # aggregations always return a row
-    return Page.from_value(row)
 
 
 async def upsert_customer(graph: Graph, customer_id: str, props: dict[str, Any]) -> CustomerRow:

@@ -1,10 +1,12 @@
 """Per-request DataLoaders: a nested GraphQL field costs one Cypher round trip, not one per row.
 
-Each loader runs one `cypher/<domain>/*.cypher` file over all the keys collected in one tick of
-the event loop (`UNWIND $ids`); the file returns `key` and `value` columns and the loader
-lines the values up with the keys (a missing key gets the field's empty value). Paged
-connections under a parent (`Customer.interactions`, `Tag.customers`) are keyed by the
-parent id *and* the page's parameters: one query per distinct set of parameters.
+Each loader runs one statement over all the keys collected in one tick of the event loop
+(`UNWIND $ids`): a `cypher/<domain>/*.cypher` file for objects by id, or the field's own
+fragment (`cypher/fields/<Type>/<field>.cypher`, the one translated reads nest) for the fields
+of objects that no translated read fetched. Statements return `key` and `value` columns and
+the loader lines the values up with the keys. Paged connections under a parent
+(`Customer.interactions`, `Tag.customers`) are keyed by the parent id *and* the page's
+parameters: one query per distinct set of parameters.
 
 Create a fresh `Loaders` for every request (their cache lives as long as they do) and
 call `clear_all()` after a write, so later fields see the new state.
@@ -23,13 +25,11 @@ from strawberry.dataloader import DataLoader
 
 from graph.db import Graph
 from graph.paging import EMPTY_PAGE, Page, PageKey, Params
+from graph.queries import query
 from graph.rows import (
     CustomerRow,
-    InteractionRow,
     ProductRow,
-    PurchaseStatsRow,
     SegmentRow,
-    TagAssignmentRow,
     TagRow,
     TaskRow,
 )
@@ -37,29 +37,35 @@ from graph.segments import evaluation
 from graph.segments.compiler import CompiledSegment, compile_segment
 from graph.segments.definition import Definition
 from graph.segments.evaluation import Compile, Evaluation, Result
+from graph.translate import projection
 
 
 def _cypher_params(params: Params) -> dict[str, Any]:
     return {name: list(value) if isinstance(value, tuple) else value for name, value in params}
 
 
-def by_key(graph: Graph, name: str, empty: Callable[[], object]) -> DataLoader[str, Any]:
-    """A loader over `cypher/<name>.cypher`, which takes `$ids` and returns `key`, `value`
-    (the `Loaders` field it is assigned to says the value's type)."""
+def by_key(
+    graph: Graph, name: str, empty: Callable[[], object], text: str | None = None
+) -> DataLoader[str, Any]:
+    """A loader over `cypher/<name>.cypher` (or the statement `text` built under that name),
+    which takes `$ids` and returns `key`, `value` (the caller says the value's type)."""
+    statement = query(name) if text is None else text
 
     async def load(keys: list[str]) -> list[object]:
-        rows = await graph.read(name, ids=keys)
+        rows = await graph.run_text(name, statement, ids=keys)
         found: dict[str, object] = {row["key"]: row["value"] for row in rows}
         return [found[key] if key in found else empty() for key in keys]
 
     return DataLoader(load_fn=load)
 
 
-def pages(graph: Graph, name: str) -> DataLoader[PageKey, Page[Any]]:
-    """A loader of connection pages: one query per distinct parameter set, all parents at once."""
+def pages(graph: Graph, name: str, text: str) -> DataLoader[PageKey, Page[Any]]:
+    """A loader of connection pages (the statement `text`, `$ids` and the page's parameters
+    in, `key` and a `{rows, total}` value out): one query per distinct parameter set, all
+    parents at once."""
 
     async def load_group(params: Params, ids: list[str]) -> dict[str, Page[Any]]:
-        rows = await graph.read(name, ids=ids, **_cypher_params(params))
+        rows = await graph.run_text(name, text, ids=ids, **_cypher_params(params))
         return {row["key"]: Page.from_value(row["value"]) for row in rows}
 
     async def load(keys: list[PageKey]) -> list[Page[Any]]:
@@ -91,37 +97,24 @@ def _none() -> None:
     return None
 
 
-def _zero() -> int:
-    return 0
-
-
-def _no_purchases() -> PurchaseStatsRow:
-    return {"totalSpend": 0.0, "purchaseCount": 0, "lastPurchaseAt": None}
-
-
 @dataclass
 class Loaders:
-    """One request's loaders, one per batched field (see the module docstring)."""
+    """One request's loaders: by id for the root objects, and one per field the graph
+    answers (`field`, `page`), built on first use from the field's fragment."""
 
     graph: Graph
     customer: DataLoader[str, CustomerRow | None] = field(init=False)
     product: DataLoader[str, ProductRow | None] = field(init=False)
     tag_by_name: DataLoader[str, TagRow | None] = field(init=False)
-    customer_tags: DataLoader[str, list[TagRow]] = field(init=False)
-    customer_tag_assignments: DataLoader[str, list[TagAssignmentRow]] = field(init=False)
     customer_tasks: DataLoader[str, list[TaskRow]] = field(init=False)
-    customer_stage: DataLoader[str, str | None] = field(init=False)
-    customer_purchases: DataLoader[str, PurchaseStatsRow] = field(init=False)
-    customer_products: DataLoader[str, list[ProductRow]] = field(init=False)
-    customer_interactions: DataLoader[PageKey, Page[InteractionRow]] = field(init=False)
-    tag_parent: DataLoader[str, TagRow | None] = field(init=False)
-    tag_children: DataLoader[str, list[TagRow]] = field(init=False)
-    tag_aliases: DataLoader[str, list[str]] = field(init=False)
-    tag_customer_count: DataLoader[str, int] = field(init=False)
-    tag_customers: DataLoader[PageKey, Page[CustomerRow]] = field(init=False)
-    product_buyer_count: DataLoader[str, int] = field(init=False)
     segment: DataLoader[str, SegmentRow | None] = field(init=False)
     segment_results: DataLoader[Evaluation, Result] = field(init=False)
+    field_loaders: dict[tuple[str, str], DataLoader[str, Any]] = field(
+        init=False, default_factory=dict
+    )
+    page_loaders: dict[tuple[str, str], DataLoader[PageKey, Page[Any]]] = field(
+        init=False, default_factory=dict
+    )
     # Segments compiled in this request, by (definition, asOf): each compiled once.
     compiled_segments: dict[tuple[Definition, datetime], CompiledSegment] = field(
         init=False, default_factory=dict
@@ -132,21 +125,27 @@ class Loaders:
         self.customer = by_key(g, "customers/by_ids", _none)
         self.product = by_key(g, "products/by_ids", _none)
         self.tag_by_name = by_key(g, "tags/by_names", _none)
-        self.customer_tags = by_key(g, "customers/tags", list)
-        self.customer_tag_assignments = by_key(g, "customers/tag_assignments", list)
         self.customer_tasks = by_key(g, "customers/tasks", list)
-        self.customer_stage = by_key(g, "customers/stages", _none)
-        self.customer_purchases = by_key(g, "customers/purchase_stats", _no_purchases)
-        self.customer_products = by_key(g, "customers/products", list)
-        self.customer_interactions = pages(g, "customers/interactions")
-        self.tag_parent = by_key(g, "tags/parents", _none)
-        self.tag_children = by_key(g, "tags/children", list)
-        self.tag_aliases = by_key(g, "tags/aliases", list)
-        self.tag_customer_count = by_key(g, "tags/customer_counts", _zero)
-        self.tag_customers = pages(g, "tags/customers")
-        self.product_buyer_count = by_key(g, "products/buyer_counts", _zero)
         self.segment = by_key(g, "segments/by_ids", _none)
         self.segment_results = segment_results(g, self.compile_segment)
+
+    def field_loader(self, type_name: str, field_name: str) -> DataLoader[str, Any]:
+        """`Type.field` for a batch of parent ids: its fragment, every property projected."""
+        key = (type_name, field_name)
+        if (found := self.field_loaders.get(key)) is None:
+            text = projection.loader(type_name, field_name)
+            name = f"fields/{type_name}/{field_name}"
+            found = self.field_loaders[key] = by_key(self.graph, name, _none, text)
+        return found
+
+    def page_loader(self, type_name: str, field_name: str) -> DataLoader[PageKey, Page[Any]]:
+        """A connection `Type.field` for a batch of parents: its fragment, by page."""
+        key = (type_name, field_name)
+        if (found := self.page_loaders.get(key)) is None:
+            text = projection.loader(type_name, field_name)
+            name = f"fields/{type_name}/{field_name}"
+            found = self.page_loaders[key] = pages(self.graph, name, text)
+        return found
 
     def compile_segment(self, definition: Definition, as_of: datetime) -> CompiledSegment:
         """The definition's query at `as_of`, compiled once per request (a preview's `cypher`
@@ -158,6 +157,8 @@ class Loaders:
 
     def clear_all(self) -> None:
         """Forget everything loaded so far (after a mutation changed the graph)."""
+        self.field_loaders.clear()
+        self.page_loaders.clear()
         for f in fields(self):
             loader = getattr(self, f.name)
             if isinstance(loader, DataLoader):

@@ -41,5 +41,7 @@ class PageKey:
     params: Params
 
     @classmethod
-    def of(cls, id: str, **params: Hashable) -> PageKey:
-        return cls(id, tuple(sorted(params.items())))
+    def of(cls, id: str, **params: Any) -> PageKey:
+        """Lists become tuples, so the key hashes (loaders turn them back into lists)."""
+        hashable = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+        return cls(id, tuple(sorted(hashable.items())))

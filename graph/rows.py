@@ -31,6 +31,7 @@ class CustomerRow(TypedDict):
     updatedAt: NotRequired[DateTime]
     purchaseTotal: NotRequired[float]
     lastPurchaseAt: NotRequired[DateTime]
+    _fetched: NotRequired[dict[str, Any]]  # by a translated read (graph/views.py)
 
 
 class TagRow(TypedDict):
@@ -40,6 +41,7 @@ class TagRow(TypedDict):
     description: NotRequired[str]
     status: NotRequired[str]
     createdAt: NotRequired[DateTime]
+    _fetched: NotRequired[dict[str, Any]]  # by a translated read (graph/views.py)
 
 
 class ProductRow(TypedDict):
@@ -48,6 +50,7 @@ class ProductRow(TypedDict):
     sku: NotRequired[str]
     category: NotRequired[str]
     price: NotRequired[float]
+    _fetched: NotRequired[dict[str, Any]]  # by a translated read (graph/views.py)
 
 
 class InteractionRow(TypedDict):
@@ -60,6 +63,7 @@ class InteractionRow(TypedDict):
     amount: NotRequired[float]
     quantity: NotRequired[int]
     note: NotRequired[str]
+    _fetched: NotRequired[dict[str, Any]]  # by a translated read (graph/views.py)
 
 
 class TagAssignmentRow(TypedDict):
@@ -67,12 +71,6 @@ class TagAssignmentRow(TypedDict):
     source: str
     assignedAt: DateTime
     ruleId: NotRequired[str | None]
-
-
-class PurchaseStatsRow(TypedDict):
-    totalSpend: float
-    purchaseCount: int
-    lastPurchaseAt: DateTime | None
 
 
 class LinkageRuleRow(TypedDict):

@@ -1,65 +1,80 @@
-"""Customer fields and queries. Nested fields go through the request's DataLoaders, so a page
-of N customers costs the same number of Cypher round trips as a page of one."""
+"""Customer fields and queries.
+
+The root fields read the customer and everything selected below it in one statement
+(`graph.views`); a nested field finds its value there, or else (its parent came from a
+mutation, a traversal, a segment) in the request's DataLoaders, so a page of N customers
+costs the same number of round trips as a page of one."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from graph import customers as graph_customers
+from graph import views
 from graph.model import InteractionType
-from graph.paging import PageKey
-from graph.rows import (
-    CustomerRow,
-    InteractionRow,
-    ProductRow,
-    PurchaseStatsRow,
-    TagAssignmentRow,
-    TagRow,
-)
+from graph.paging import Page
+from graph.rows import CustomerRow, InteractionRow, ProductRow, TagAssignmentRow, TagRow
+from graph.translate.selection import Selection
 from resolvers.context import Info
 from resolvers.pagination import EdgePage, check_first, decode_cursor, edge_page
+from resolvers.selection import Parent, below, graph_field, graph_page, interactions_params
 
 
 async def customer(info: Info, customer_id: str) -> CustomerRow | None:
-    return await info.context.loaders.customer.load(customer_id)
+    """Query.customer: one statement for the customer and every field selected below it that
+    the graph answers (`graph.translate`); the rest come from the DataLoaders."""
+    return await views.customer(info.context.graph, customer_id, below(info))
 
 
 async def customers(info: Info, first: int | None, after: str | None) -> EdgePage[CustomerRow]:
-    """Query.customers: id ascending. One query for the page and the total."""
+    """Query.customers: id ascending; one statement for the page, the total and every field
+    selected on the nodes that the graph answers."""
     size = check_first(first, info.context.settings)
     key = decode_cursor(after, str)
-    page = await graph_customers.customers_page(
-        info.context.graph, limit=size + 1, after=key[0] if key else None
+    nodes = Selection("customers", "customers", children=below(info)).at("edges", "node")
+    page = await views.customers(
+        info.context.graph, nodes, limit=size + 1, after=key[0] if key else ""
     )
-    # Interaction.customer under these customers then needs no query of its own.
-    info.context.loaders.customer.prime_many({row["node"]["id"]: row["node"] for row in page.rows})
     return edge_page(page, size)
 
 
-async def tags(info: Info, customer_id: str) -> list[TagRow]:
-    return await info.context.loaders.customer_tags.load(customer_id)
+async def tags(info: Info, customer: Parent) -> list[TagRow]:
+    tags: list[TagRow] = await graph_field(info, "Customer", customer)
+    return tags
 
 
-async def tag_assignments(info: Info, customer_id: str) -> list[TagAssignmentRow]:
-    return await info.context.loaders.customer_tag_assignments.load(customer_id)
+async def tag_assignments(info: Info, customer: Parent) -> list[TagAssignmentRow]:
+    assignments: list[TagAssignmentRow] = await graph_field(info, "Customer", customer)
+    return assignments
 
 
-async def stage(info: Info, customer_id: str) -> str | None:
-    return await info.context.loaders.customer_stage.load(customer_id)
+async def stage(info: Info, customer: Parent) -> str | None:
+    name: str | None = await graph_field(info, "Customer", customer)
+    return name
 
 
-async def purchases(info: Info, customer_id: str) -> PurchaseStatsRow:
-    """`{totalSpend, purchaseCount, lastPurchaseAt}` over all PURCHASE interactions."""
-    return await info.context.loaders.customer_purchases.load(customer_id)
+async def total_spend(info: Info, customer: Parent) -> float:
+    return float(await graph_field(info, "Customer", customer) or 0.0)
 
 
-async def purchased_products(info: Info, customer_id: str) -> list[ProductRow]:
-    return await info.context.loaders.customer_products.load(customer_id)
+async def purchase_count(info: Info, customer: Parent) -> int:
+    return int(await graph_field(info, "Customer", customer) or 0)
+
+
+async def last_purchase_at(info: Info, customer: Parent) -> Any:
+    """A Neo4j DateTime, or None."""
+    return await graph_field(info, "Customer", customer)
+
+
+async def purchased_products(info: Info, customer: Parent) -> list[ProductRow]:
+    products: list[ProductRow] = await graph_field(info, "Customer", customer)
+    return products
 
 
 async def interactions(
     info: Info,
-    customer_id: str,
+    customer: Parent,
     *,
     first: int | None,
     after: str | None,
@@ -68,21 +83,10 @@ async def interactions(
 ) -> EdgePage[InteractionRow]:
     """Customer.interactions: newest first (occurredAt desc, id asc), filtered by type and
     time. Batched over all customers asking with the same arguments."""
-    size = check_first(first, info.context.settings)
-    key = decode_cursor(after, int, int, str)
-    seconds, nanos, last_id = key if key else (None, None, None)
-    page = await info.context.loaders.customer_interactions.load(
-        PageKey.of(
-            customer_id,
-            limit=size + 1,
-            afterSeconds=seconds,
-            afterNanos=nanos,
-            afterId=last_id,
-            types=None if types is None else tuple(sorted({t.value for t in types})),
-            since=since,
-        )
-    )
-    return edge_page(page, size)
+    args = {"first": first, "after": after, "types": types, "since": since}
+    params = interactions_params(args, info.context.settings)
+    page: Page[InteractionRow] = await graph_page(info, "Customer", customer, params)
+    return edge_page(page, params["limit"] - 1)
 
 
 async def lifecycle_funnel(info: Info) -> list[tuple[str, int]]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from graph.cleansing import normalize_name
-from graph.paging import PageKey
+from graph.paging import Page
 from graph.rows import CustomerRow, TagRow
 from graph.tags import taxonomy
 from resolvers.context import Info
-from resolvers.pagination import EdgePage, check_first, decode_cursor, edge_page
+from resolvers.pagination import EdgePage, edge_page
+from resolvers.selection import Parent, graph_field, graph_page, holders_params
 
 
 async def tag(info: Info, name: str) -> TagRow | None:
@@ -21,30 +22,30 @@ async def tags(info: Info, category: str | None, include_deprecated: bool | None
     )
 
 
-async def parent(info: Info, tag_id: str) -> TagRow | None:
-    return await info.context.loaders.tag_parent.load(tag_id)
+async def parent(info: Info, tag: Parent) -> TagRow | None:
+    found: TagRow | None = await graph_field(info, "Tag", tag)
+    return found
 
 
-async def children(info: Info, tag_id: str) -> list[TagRow]:
-    return await info.context.loaders.tag_children.load(tag_id)
+async def children(info: Info, tag: Parent) -> list[TagRow]:
+    found: list[TagRow] = await graph_field(info, "Tag", tag)
+    return found
 
 
-async def aliases(info: Info, tag_id: str) -> list[str]:
-    return await info.context.loaders.tag_aliases.load(tag_id)
+async def aliases(info: Info, tag: Parent) -> list[str]:
+    found: list[str] = await graph_field(info, "Tag", tag)
+    return found
 
 
-async def customer_count(info: Info, tag_id: str) -> int:
+async def customer_count(info: Info, tag: Parent) -> int:
     """Customers holding the tag directly."""
-    return await info.context.loaders.tag_customer_count.load(tag_id)
+    return int(await graph_field(info, "Tag", tag))
 
 
 async def customers(
-    info: Info, tag_id: str, first: int | None, after: str | None
+    info: Info, tag: Parent, first: int | None, after: str | None
 ) -> EdgePage[CustomerRow]:
     """Tag.customers: direct holders by id ascending, batched over tags with the same page."""
-    size = check_first(first, info.context.settings)
-    key = decode_cursor(after, str)
-    page = await info.context.loaders.tag_customers.load(
-        PageKey.of(tag_id, limit=size + 1, after=key[0] if key else "")
-    )
-    return edge_page(page, size)
+    params = holders_params({"first": first, "after": after}, info.context.settings)
+    page: Page[CustomerRow] = await graph_page(info, "Tag", tag, params)
+    return edge_page(page, params["limit"] - 1)

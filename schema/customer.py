@@ -49,6 +49,9 @@ class Customer:
     owner: str | None = strawberry.field(
         description="Account manager, set by a linkage rule (ASSIGN_OWNER) or by hand."
     )
+    # What a translated read fetched for this object's fields, by response key (`{}` when
+    # it came from elsewhere): see resolvers/selection.py.
+    fetched: strawberry.Private[dict[str, Any]]
 
     @classmethod
     def from_record(cls, record: CustomerRow) -> Customer:
@@ -65,15 +68,16 @@ class Customer:
             source=record.get("source"),
             updated_at=as_datetime(record.get("updatedAt")),
             owner=record.get("owner"),
+            fetched=record.get("_fetched") or {},
         )
 
     @field(description="Tags assigned directly, ordered by name.")
     async def tags(self, info: Info) -> list[Tag]:
-        return [Tag.from_record(record) for record in await customers.tags(info, self.id)]
+        return [Tag.from_record(record) for record in await customers.tags(info, self)]
 
     @field(description="Tags held directly with their provenance, ordered by tag name.")
     async def tag_assignments(self, info: Info) -> list[TagAssignment]:
-        records = await customers.tag_assignments(info, self.id)
+        records = await customers.tag_assignments(info, self)
         return [TagAssignment.from_record(record) for record in records]
 
     @field(description="Follow-ups created by linkage rules, oldest first.")
@@ -82,7 +86,7 @@ class Customer:
 
     @field(description="The current lifecycle stage.")
     async def stage(self, info: Info) -> LifecycleStageName | None:
-        name = await customers.stage(info, self.id)
+        name = await customers.stage(info, self)
         return None if name is None else LifecycleStageName(name)
 
     @field(
@@ -99,7 +103,7 @@ class Customer:
     ) -> Connection[Interaction]:
         page = await customers.interactions(
             info,
-            self.id,
+            self,
             first=first,
             after=given(after),
             types=given(types),
@@ -109,20 +113,20 @@ class Customer:
 
     @field(description="Distinct products of this customer's purchases, by id.")
     async def purchased_products(self, info: Info) -> list[Product]:
-        records = await customers.purchased_products(info, self.id)
+        records = await customers.purchased_products(info, self)
         return [Product.from_record(record) for record in records]
 
     @field(description="Sum of PURCHASE amounts, all time.")
     async def total_spend(self, info: Info) -> float:
-        return float((await customers.purchases(info, self.id))["totalSpend"])
+        return await customers.total_spend(info, self)
 
     @field(description="Number of PURCHASE interactions, all time.")
     async def purchase_count(self, info: Info) -> int:
-        return int((await customers.purchases(info, self.id))["purchaseCount"])
+        return await customers.purchase_count(info, self)
 
     @field(description="When the latest PURCHASE happened.")
     async def last_purchase_at(self, info: Info) -> datetime | None:
-        return as_datetime((await customers.purchases(info, self.id))["lastPurchaseAt"])
+        return as_datetime(await customers.last_purchase_at(info, self))
 
 
 @strawberry.input(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from graph.model import InteractionType
 from graph.rows import InteractionRow
-from resolvers import customers, products
+from resolvers import interactions
 from resolvers.context import Info
 from schema import enums as _enums  # noqa: F401 (registers the enums)
 from schema.fields import field
@@ -31,6 +31,9 @@ class Interaction:
     note: str | None
     product_id: strawberry.Private[str | None]
     customer_id: strawberry.Private[str]
+    # What a translated read fetched for this object's fields, by response key (`{}` when
+    # it came from elsewhere): see resolvers/selection.py.
+    fetched: strawberry.Private[dict[str, Any]]
 
     @classmethod
     def from_record(cls, record: InteractionRow) -> Interaction:
@@ -47,20 +50,19 @@ class Interaction:
             note=record.get("note"),
             product_id=record.get("productId"),
             customer_id=record["customerId"],
+            fetched=record.get("_fetched") or {},
         )
 
     @field(description="What it was about (every PURCHASE and VIEW has one).")
     async def product(self, info: Info) -> Product | None:
-        if self.product_id is None:
-            return None
-        record = await products.product(info, self.product_id)
+        record = await interactions.product(info, self, self.product_id)
         return None if record is None else Product.from_record(record)
 
     @field(description="Who it was with.")
     async def customer(self, info: Info) -> Annotated[Customer, strawberry.lazy("schema.customer")]:
         from schema.customer import Customer
 
-        record = await customers.customer(info, self.customer_id)
+        record = await interactions.customer(info, self, self.customer_id)
         if record is None:
             raise LookupError(f"interaction {self.id} has no customer {self.customer_id}")
         return Customer.from_record(record)

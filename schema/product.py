@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
 from graph.rows import ProductRow
@@ -17,6 +19,9 @@ class Product:
     name: str
     category: str | None
     price: float | None
+    # What a translated read fetched for this object's fields, by response key (`{}` when
+    # it came from elsewhere): see resolvers/selection.py.
+    fetched: strawberry.Private[dict[str, Any]]
 
     @classmethod
     def from_record(cls, record: ProductRow) -> Product:
@@ -27,8 +32,9 @@ class Product:
             name=record["name"],
             category=record.get("category"),
             price=None if price is None else float(price),
+            fetched=record.get("_fetched") or {},
         )
 
     @field(description="Distinct customers with a PURCHASE of this product.")
     async def buyer_count(self, info: Info) -> int:
-        return await products.buyer_count(info, self.id)
+        return await products.buyer_count(info, self)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -27,6 +27,9 @@ class Tag:
     category: str | None
     description: str | None
     status: str = strawberry.field(description="ACTIVE or DEPRECATED.")
+    # What a translated read fetched for this object's fields, by response key (`{}` when
+    # it came from elsewhere): see resolvers/selection.py.
+    fetched: strawberry.Private[dict[str, Any]]
 
     @classmethod
     def from_record(cls, record: TagRow) -> Tag:
@@ -36,24 +39,25 @@ class Tag:
             category=record.get("category"),
             description=record.get("description"),
             status=record.get("status") or "ACTIVE",
+            fetched=record.get("_fetched") or {},
         )
 
     @field(description="The tag directly above this one, if any.")
     async def parent(self, info: Info) -> Tag | None:
-        record = await tags.parent(info, self.id)
+        record = await tags.parent(info, self)
         return None if record is None else Tag.from_record(record)
 
     @field(description="The tags directly below this one, ordered by name.")
     async def children(self, info: Info) -> list[Tag]:
-        return [Tag.from_record(record) for record in await tags.children(info, self.id)]
+        return [Tag.from_record(record) for record in await tags.children(info, self)]
 
     @field(description="Old names that still resolve to this tag (after renameTag or mergeTags).")
     async def aliases(self, info: Info) -> list[str]:
-        return await tags.aliases(info, self.id)
+        return await tags.aliases(info, self)
 
     @field(description="Customers holding this tag directly.")
     async def customer_count(self, info: Info) -> int:
-        return await tags.customer_count(info, self.id)
+        return await tags.customer_count(info, self)
 
     @field(description="Customers holding this tag directly, by id.")
     async def customers(
@@ -61,7 +65,7 @@ class Tag:
     ) -> Connection[Annotated[Customer, strawberry.lazy("schema.customer")]]:
         from schema.customer import Customer  # here: schema.customer imports this module
 
-        page = await tags.customers(info, self.id, first, given(after))
+        page = await tags.customers(info, self, first, given(after))
         return Connection.of(page, Customer.from_record)
 
 

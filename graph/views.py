@@ -1,0 +1,36 @@
+"""Translated reads: a GraphQL root field and everything selected below it, one statement.
+
+The statement is `cypher/views/<name>.cypher` with the selection projected into it by
+`graph.translate`; a row is the response's shape for the graph's fields (properties under
+their names, nested fields under `_fetched` by response key). One round trip, whatever the
+nesting; fields with no fragment are left to the DataLoaders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from graph.db import Graph
+from graph.paging import Page
+from graph.rows import CustomerRow
+from graph.translate.projection import view
+from graph.translate.selection import Selection
+
+
+async def customer(
+    graph: Graph, customer_id: str, selections: Iterable[Selection]
+) -> CustomerRow | None:
+    """The customer with this id and what is selected below it, or None."""
+    text, params = view("customer", selections, id=customer_id)
+    rows = await graph.run_text("views/customer", text, **params)
+    return rows[0]["customer"] if rows else None
+
+
+async def customers(
+    graph: Graph, selections: Iterable[Selection], *, limit: int, after: str
+) -> Page[CustomerRow]:
+    """Up to `limit` customers by id after the id `after`, what is selected below each, and
+    how many customers there are."""
+    text, params = view("customers", selections, limit=limit, after=after)
+    [row] = await graph.run_text("views/customers", text, **params)
+    return Page.from_value(row)

@@ -1,0 +1,129 @@
+"""The translator, the @neo4j/graphql TCK way: a selection in, the exact Cypher out, and
+every fragment and a selection using all of them planned (EXPLAIN) on the real Neo4j with only
+the documented graph model known to it. Answers are compared end to end in
+tests/api/test_translated_reads.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.db import Graph
+from graph.translate.projection import fragment, fragments, loader, view
+from graph.translate.selection import Selection
+from tests.graph.conftest import explain, missing_params, unknown_tokens
+
+S = Selection
+PAGE = {"limit": 6, "types": None, "since": None, "afterSeconds": None, "afterNanos": None,
+        "afterId": None}  # fmt: skip
+
+
+def nodes(*children: Selection) -> tuple[Selection, ...]:
+    """A connection's `edges { node { ... } }`."""
+    return (S("edges", "edges", children=(S("node", "node", children=children),)),)
+
+
+FIELDS = sorted(tuple(key.split("/")) for key in fragments() if not key.startswith("views/"))
+
+
+def test_a_customer_with_its_stage_and_aliased_tags() -> None:
+    selection = (
+        S("name", "name"),
+        S("email", "email"),
+        S("stage", "stage"),
+        S("tags", "labels", children=(S("name", "name"), S("id", "id"))),
+    )
+    text, params = view("customer", selection, id="c1")
+    assert text == (
+        "MATCH (n1:Customer {id: $id})\n"
+        "RETURN n1 {.id, .name, .email, _fetched: {"
+        "`stage`: head(COLLECT { MATCH (n1)-[:IN_STAGE]->(stage2:LifecycleStage) "
+        "RETURN stage2.name }), "
+        "`labels`: COLLECT {\n"
+        "  MATCH (n1)-[:HAS_TAG]->(n3:Tag)\n"
+        "  WITH DISTINCT n3 ORDER BY n3.name\n"
+        "  RETURN n3 {.id, .name}\n"
+        "}}} AS customer"
+    )
+    assert params == {"id": "c1"}
+
+
+def test_a_field_asked_twice_keeps_its_own_parameters_and_variables() -> None:
+    newest = S("interactions", "newest", {**PAGE, "limit": 2}, (S("totalCount", "totalCount"),))
+    calls = S("interactions", "calls", {**PAGE, "types": ["CALL"]}, (S("totalCount", "n"),))
+    text, params = view("customer", (newest, calls), id="c1")
+    assert params["f2_limit"] == 2 and params["f2_types"] is None
+    assert params["f3_limit"] == 6 and params["f3_types"] == ["CALL"]
+    assert "`newest`: {" in text and "`calls`: {" in text
+    assert "(n1)-[:HAD]->(n2:Interaction)" in text and "(n1)-[:HAD]->(n3:Interaction)" in text
+
+
+def test_values_travel_as_parameters_only() -> None:
+    hostile = "x'}) DETACH DELETE (n) //"
+    text, params = view("customers", (S("name", "name"),), limit=3, after=hostile)
+    assert hostile not in text and params == {"limit": 3, "after": hostile}
+
+
+def test_nested_nodes_project_only_what_is_selected_and_what_their_types_need() -> None:
+    """Interaction nodes always carry `type` and `occurredAt` (the schema type is built from
+    them) and their customer's and product's ids (for fields left to the DataLoaders)."""
+    interactions = S("interactions", "interactions", PAGE, nodes(S("id", "id")))
+    text, _ = view("customer", (interactions,), id="c1")
+    assert "n2 {.id, .type, .occurredAt, customerId: n1.id," in text
+
+
+def test_fields_without_fragments_are_left_out() -> None:
+    text, _ = view("customer", (S("tasks", "tasks"), S("__typename", "__typename")), id="c1")
+    assert text == "MATCH (n1:Customer {id: $id})\nRETURN n1 {.id, .name} AS customer"
+
+
+@pytest.mark.parametrize(("type_name", "field_name"), FIELDS)
+async def test_every_fragment_plans_as_a_loader(
+    session_graph: Graph, documented: None, type_name: str, field_name: str
+) -> None:
+    part = fragment(type_name, field_name)
+    assert part is not None
+    columns, statuses = await explain(session_graph, loader(type_name, field_name))
+    assert columns == ["key", "value"]
+    assert unknown_tokens(statuses) == []
+    assert missing_params(statuses) == {"ids"} | part.params
+
+
+def everything(depth: int) -> tuple[Selection, ...]:
+    """A Customer selection using every fragment, nested `depth` levels through them."""
+    customer = [S("name", "name"), S("email", "email")]
+    tag = [S("name", "name")]
+    product = [S("name", "name")]
+    interaction = [S("type", "type"), S("amount", "amount")]
+    if depth > 0:
+        below = everything(depth - 1)
+        tag += [S("parent", "parent", children=(S("name", "name"),)),
+                S("children", "children", children=(S("name", "name"),)),
+                S("aliases", "aliases"), S("customerCount", "customerCount"),
+                S("customers", "customers", {"limit": 3, "after": ""}, nodes(*below))]  # fmt: skip
+        product += [S("buyerCount", "buyerCount")]
+        interaction += [S("product", "product", children=tuple(product)),
+                        S("customer", "customer", children=below)]  # fmt: skip
+        customer += [
+            S("stage", "stage"), S("totalSpend", "totalSpend"),
+            S("purchaseCount", "purchaseCount"), S("lastPurchaseAt", "lastPurchaseAt"),
+            S("tags", "tags", children=tuple(tag)),
+            S("tagAssignments", "tagAssignments", children=(S("tag", "tag", children=tuple(tag)),)),
+            S("purchasedProducts", "purchasedProducts", children=tuple(product)),
+            S("interactions", "interactions", PAGE, nodes(*interaction)),
+        ]  # fmt: skip
+    return tuple(customer)
+
+
+@pytest.mark.parametrize("name", ["customer", "customers"])
+async def test_a_selection_using_every_fragment_three_deep_plans(
+    session_graph: Graph, documented: None, name: str
+) -> None:
+    params = {"id": "c1"} if name == "customer" else {"limit": 3, "after": ""}
+    text, bound = view(name, everything(3), **params)
+    used = {part.name for part in fragments().values() if part.name in text}
+    assert text.count("COLLECT {") > 100
+    columns, statuses = await explain(session_graph, text)
+    assert columns == (["customer"] if name == "customer" else ["rows", "total"])
+    assert unknown_tokens(statuses) == []
+    assert missing_params(statuses) == set(bound)
+    assert used == set()  # fragment names never leak into the text (comments are stripped)
