@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cached_property
 
+import orjson
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.requests import Request
@@ -76,6 +77,11 @@ class GraphQLApp(GraphQL[Context, None]):
     @cached_property
     def graphql_ide_html(self) -> str:
         return local_graphiql_html()
+
+    def encode_json(self, data: object) -> str:
+        """orjson: several times faster than the standard library on large results. Text,
+        not bytes: WebSocket messages must go out as text frames (graphql-transport-ws)."""
+        return orjson.dumps(data).decode()
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(

@@ -8,7 +8,8 @@
   request's loaders are cleared, so nothing read before the write is served after it.
 - `PersonalData`, on the fields holding personal data: masked for roles without it, which
   covers every place a Customer is served (queries, mutation results, subscriptions).
-- `limits(settings)`: depth, aliases, tokens and, when configured, no introspection.
+- `limits(settings)`: depth, aliases, tokens and, when configured, no introspection; parse
+  and validation cached per document.
 """
 
 from __future__ import annotations
@@ -32,12 +33,15 @@ from graphql import (
 )
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     FieldExtension,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.extensions.field_extension import AsyncExtensionResolver, SyncExtensionResolver
 from strawberry.types import Info
@@ -49,6 +53,8 @@ from core.settings import Settings
 from graph import audit
 from resolvers.context import Context
 from security.masking import mask_personal
+
+DOCUMENT_CACHE = 512  # distinct documents whose parse and validation are kept (LRU)
 
 
 def _error(error: C360Error) -> GraphQLError:
@@ -171,11 +177,19 @@ class PersonalData(FieldExtension):
 
 def limits(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """The abuse limits of these settings, as factories of schema extensions (strawberry makes
-    one per request)."""
+    one per request), with the document's parse and validation cached.
+
+    The depth and alias rules are built once here, not per request: ValidationCache keys on
+    the rule classes, and strawberry's limiters make new ones with every instance."""
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
     extensions: list[Callable[[], SchemaExtension]] = [
-        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
-        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+        partial(ParserCache, maxsize=DOCUMENT_CACHE),
+        partial(AddValidationRules, rules),
+        partial(ValidationCache, maxsize=DOCUMENT_CACHE),
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)

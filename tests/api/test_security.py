@@ -7,12 +7,16 @@ Every document runs against the real schema and Neo4j with the principal a token
 from __future__ import annotations
 
 import json
+import secrets
 from typing import Any
 
 import pytest
+from strawberry.extensions.parser_cache import _get_parse_cache
+from strawberry.extensions.validation_cache import _get_validate_cache
 
 from graph.db import Graph
 from schema.root import make_schema, schema
+from schema.security import DOCUMENT_CACHE
 from security.roles import MUTATION_AREAS, WRITES, Role
 from tests.api.conftest import Api, snapshot
 
@@ -279,3 +283,17 @@ async def test_map_captions_carry_no_personal_data(api: Api, shop: Graph) -> Non
     assert "Alice" in captions
     for secret in ["alice@example.com", "13812345678", "1990"]:
         assert secret not in captions
+
+
+async def test_a_repeated_document_is_parsed_and_validated_once(api: Api, shop: Graph) -> None:
+    """The limits' validation rules are built once per schema, so ValidationCache can hit
+    (strawberry's limiters make new rule classes with every instance)."""
+    parsed = _get_parse_cache(DOCUMENT_CACHE)
+    validated = _get_validate_cache(DOCUMENT_CACHE)
+    document = f'{{ n{secrets.token_hex(4)}: customer(id: "c1") {{ name }} }}'  # new to the caches
+    before = (parsed.cache_info(), validated.cache_info())
+    for _ in range(3):
+        await api(document)
+    after = (parsed.cache_info(), validated.cache_info())
+    for old, new in zip(before, after, strict=True):
+        assert (new.misses - old.misses, new.hits - old.hits) == (1, 2)
