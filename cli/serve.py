@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import logging
+import os
+import threading
 from typing import Annotated
 
 import typer
@@ -84,10 +87,17 @@ def serve(
         float | None,
         typer.Option(min=1, help="Run the tag rules every this many seconds.", show_default=False),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Server processes, each with its own Neo4j driver and event feed. "
+            "Default: one per CPU.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """The GraphQL server: GraphiQL at /graphql, health at /healthz and /readyz."""
-    from server import create_app  # here, so other commands need not load the schema
-
     configure_logging()
     settings = Settings()
     if rules_every is not None:
@@ -100,5 +110,37 @@ def serve(
             highlight=False,
             soft_wrap=True,
         )
-    app = functools.partial(create_app, settings)
-    uvicorn.run(app, factory=True, host=host, port=port, log_level="info")
+    processes = workers or os.cpu_count() or 1
+    if processes == 1:
+        from server import create_app  # here, so other commands need not load the schema
+
+        app = functools.partial(create_app, settings)
+        uvicorn.run(app, factory=True, host=host, port=port, log_level="info")
+        return
+    # Each worker builds its app from the environment; the tag rules run here, once, not in
+    # every worker (runs are idempotent, but N of them at once would only contend).
+    os.environ.pop("C360_RULES_EVERY", None)
+    if settings.rules_every_s:
+        rules_in_background(settings, settings.rules_every_s)
+    uvicorn.run(
+        "server:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=processes,
+        log_level="info",
+    )
+
+
+def rules_in_background(settings: Settings, seconds: float) -> threading.Thread:
+    """The tag rules every `seconds`, on an event loop of their own in a daemon thread of the
+    supervising process (which serves no requests itself)."""
+    from server import run_rules_every
+
+    async def loop() -> None:
+        async with graph_session(settings) as graph:
+            await run_rules_every(graph, seconds)
+
+    thread = threading.Thread(target=asyncio.run, args=(loop(),), name="tag rules", daemon=True)
+    thread.start()
+    return thread

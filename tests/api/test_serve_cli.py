@@ -64,3 +64,40 @@ def test_serve_without_neo4j_fails_in_one_line() -> None:
     assert "cannot connect to Neo4j" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert "GraphiQL" not in result.stdout
+
+
+def test_serve_workers_are_processes_that_all_answer(shop: Any, settings: Settings) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(C360), "serve", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=os.environ.copy(),
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx2.get(f"http://127.0.0.1:{port}/healthz")
+                break
+            except httpx2.ConnectError:
+                assert time.monotonic() < deadline, "c360 serve did not come up"
+                time.sleep(0.2)
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        # under the supervisor: two spawned workers (and multiprocessing's resource tracker)
+        workers = [pid for pid in children if "spawn_main" in cmdline(pid)]
+        assert len(workers) == 2, [cmdline(pid) for pid in children]
+        for _ in range(10):
+            response = httpx2.post(
+                f"http://127.0.0.1:{port}/graphql",
+                json={"query": '{ customer(id: "c1") { name } }'},
+                headers=auth_header(),
+            )
+            assert response.json() == {"data": {"customer": {"name": "Alice"}}}
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def cmdline(pid: str) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
