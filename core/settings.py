@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=5000, ge=1, alias="C360_MAX_TOKENS")
     max_body_bytes: int = Field(default=1_000_000, ge=1, alias="C360_MAX_BODY_BYTES")
     introspection: bool = Field(default=True, alias="C360_INTROSPECTION")
+    # Queries the graph answers whole skip graphql-core's per-field execution
+    # (schema/fast_reads.py); off, every request is executed field by field.
+    fast_reads: bool = Field(default=True, alias="C360_FAST_READS")
 
     @property
     def uses_local_neo4j(self) -> bool:

@@ -73,6 +73,14 @@ def _retryable(error: BaseException) -> bool:
     return False
 
 
+def _row(record: neo4j.Record) -> Record:
+    """A record as a dict of its columns, values as the driver made them. Every statement
+    returns maps and values, not nodes (projections `n {.*}`), so nothing needs converting:
+    `record.data()` would walk every nested value again (14% of the time of a page of 100
+    customers, profiled with py-spy)."""
+    return dict(zip(record.keys(), record, strict=True))
+
+
 def _count() -> None:
     counter = _round_trips.get()
     if counter is not None:
@@ -100,7 +108,7 @@ class Tx:
         """Cypher built by a compiler (e.g. segments) rather than read from a file."""
         _record(name, text, params)
         result = await self._tx.run(text, params)
-        return [record.data() async for record in result]
+        return [_row(record) async for record in result]
 
 
 class Graph:
@@ -126,7 +134,7 @@ class Graph:
             records, _, _ = await self.driver.execute_query(
                 self._query(name, text), params, routing_=routing, database_=self.database
             )
-        return [record.data() for record in records]
+        return [_row(record) for record in records]
 
     async def read(self, name: str, /, **params: Any) -> list[Record]:
         check_params(name, params)
@@ -197,7 +205,7 @@ class Graph:
             async with self.driver.session(database=self.database, fetch_size=batch) as session:
                 result = await session.run(self._query(name, text), params)
                 async for record in result:
-                    yield record.data()
+                    yield _row(record)
 
     async def atomically(self, work: Callable[[], Awaitable[T]]) -> T:
         """Run `work` with every statement it runs in one write transaction: all or nothing.

@@ -15,15 +15,17 @@ field's DataLoader, which runs the same fragment over every parent asking.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from graphql import (
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLField,
     GraphQLObjectType,
     GraphQLOutputType,
-    GraphQLSkipDirective,
+    GraphQLSchema,
     InlineFragmentNode,
     SelectionSetNode,
     get_argument_values,
@@ -66,96 +68,122 @@ def holders_params(args: dict[str, Any], settings: Settings) -> dict[str, Any]:
     return {"limit": size + 1, "after": key[0] if key else ""}
 
 
+def customers_params(args: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """Query.customers(first, after) as its view's parameters."""
+    return holders_params(args, settings)  # the same page: by id, after an id
+
+
+def customer_params(args: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """Query.customer(id) as its view's parameters."""
+    return {"id": args["id"]}
+
+
 CONVERTERS: dict[tuple[str, str], Converter] = {
+    ("Query", "customer"): customer_params,
+    ("Query", "customers"): customers_params,
     ("Customer", "interactions"): interactions_params,
     ("Tag", "customers"): holders_params,
 }
+
+
+class Untranslatable(Exception):
+    """A field's arguments fail their checks (a strict walk: the fast path then leaves the
+    whole request to graphql-core, which reports the error at the field's path)."""
+
+
+@dataclass(frozen=True)
+class Walk:
+    """What walking a document needs: the schema, the fragments, the coerced variables, the
+    settings (page-size limits), and whether a field with bad arguments is left out (so its
+    own resolver reports it) or stops the walk (`strict`)."""
+
+    schema: GraphQLSchema
+    fragments: Mapping[str, FragmentDefinitionNode]
+    variables: VariableValues
+    settings: Settings
+    strict: bool = False
+
+    def fields(
+        self, output: GraphQLOutputType, nodes: Iterable[FieldNode]
+    ) -> tuple[Selection, ...]:
+        """The fields selected by `nodes` on the object type of `output` (none for a leaf)."""
+        object_type = get_named_type(output)
+        if not isinstance(object_type, GraphQLObjectType):
+            return ()
+        grouped: dict[str, list[FieldNode]] = {}
+        for node in nodes:
+            if node.selection_set is not None:
+                self._collect(object_type, node.selection_set, grouped)
+        selections = []
+        for key, group in grouped.items():
+            name = group[0].name.value
+            field = object_type.fields.get(name)
+            if field is None:  # __typename
+                selections.append(Selection(name, key))
+                continue
+            try:
+                params = self._params(object_type.name, name, field, group[0])
+            except BadUserInput as e:
+                if self.strict:
+                    raise Untranslatable(e.message) from e
+                continue  # its own resolver reports it, at its own path
+            selections.append(Selection(name, key, params, self.fields(field.type, group)))
+        return tuple(selections)
+
+    def _collect(
+        self,
+        object_type: GraphQLObjectType,
+        selection_set: SelectionSetNode,
+        grouped: dict[str, list[FieldNode]],
+    ) -> None:
+        for node in selection_set.selections:
+            if not self._included(node.directives):
+                continue
+            if isinstance(node, FieldNode):
+                key = node.alias.value if node.alias else node.name.value
+                grouped.setdefault(key, []).append(node)
+            elif isinstance(node, InlineFragmentNode):
+                condition = node.type_condition
+                if condition is None or condition.name.value == object_type.name:
+                    self._collect(object_type, node.selection_set, grouped)
+            elif isinstance(node, FragmentSpreadNode):
+                fragment = self.fragments[node.name.value]
+                if fragment.type_condition.name.value == object_type.name:
+                    self._collect(object_type, fragment.selection_set, grouped)
+
+    def _included(self, directives: Iterable[DirectiveNode] | None) -> bool:
+        for directive in directives or ():
+            name = directive.name.value
+            if name in ("skip", "include"):
+                definition = self.schema.get_directive(name)
+                assert definition is not None
+                condition = get_argument_values(definition, directive, self.variables)["if"]
+                if condition == (name == "skip"):
+                    return False
+        return True
+
+    def _params(
+        self, type_name: str, name: str, field: GraphQLField, node: FieldNode
+    ) -> dict[str, Any]:
+        converter = CONVERTERS.get((type_name, name))
+        if converter is None:
+            return {}
+        return converter(get_argument_values(field, node, self.variables), self.settings)
+
+    def arguments(self, field: GraphQLField, node: FieldNode) -> dict[str, Any]:
+        """A field's arguments, coerced, with their defaults."""
+        return get_argument_values(field, node, self.variables)
 
 
 def below(info: Info) -> tuple[Selection, ...]:
     """The fields selected under the field `info` resolves."""
     # graphql-core's info: Strawberry's exposes neither field nodes nor fragments.
     raw = info._raw_info
-    field = raw.parent_type.fields[raw.field_name]
-    return _fields(info, field.type, raw.field_nodes)
-
-
-def _fields(
-    info: Info, output: GraphQLOutputType, nodes: Iterable[FieldNode]
-) -> tuple[Selection, ...]:
-    object_type = get_named_type(output)
-    if not isinstance(object_type, GraphQLObjectType):
-        return ()
-    grouped: dict[str, list[FieldNode]] = {}
-    for node in nodes:
-        if node.selection_set is not None:
-            _collect(info, object_type, node.selection_set, grouped)
-    selections = []
-    for key, group in grouped.items():
-        name = group[0].name.value
-        field = object_type.fields.get(name)
-        if field is None:  # __typename
-            continue
-        try:
-            params = _params(info, object_type.name, name, field, group[0])
-        except BadUserInput:
-            continue  # its own resolver reports it, at its own path
-        children = _fields(info, field.type, group)
-        selections.append(Selection(name, key, params, children))
-    return tuple(selections)
-
-
-def _collect(
-    info: Info,
-    object_type: GraphQLObjectType,
-    selection_set: SelectionSetNode,
-    grouped: dict[str, list[FieldNode]],
-) -> None:
-    raw = info._raw_info
-    for node in selection_set.selections:
-        if not _included(info, node.directives):
-            continue
-        if isinstance(node, FieldNode):
-            key = node.alias.value if node.alias else node.name.value
-            grouped.setdefault(key, []).append(node)
-        elif isinstance(node, InlineFragmentNode):
-            condition = node.type_condition
-            if condition is None or condition.name.value == object_type.name:
-                _collect(info, object_type, node.selection_set, grouped)
-        elif isinstance(node, FragmentSpreadNode):
-            fragment = raw.fragments[node.name.value]
-            if fragment.type_condition.name.value == object_type.name:
-                _collect(info, object_type, fragment.selection_set, grouped)
-
-
-def _variables(info: Info) -> VariableValues:
-    values: Any = info._raw_info.variable_values
-    return values if isinstance(values, VariableValues) else VariableValues({}, dict(values))
-
-
-def _included(info: Info, directives: Iterable[DirectiveNode] | None) -> bool:
-    for directive in directives or ():
-        name = directive.name.value
-        if name in ("skip", "include"):
-            definition = GraphQLSkipDirective if name == "skip" else _include_directive(info)
-            condition = get_argument_values(definition, directive, _variables(info))["if"]
-            if condition == (name == "skip"):
-                return False
-    return True
-
-
-def _include_directive(info: Info) -> Any:
-    return info._raw_info.schema.get_directive("include")
-
-
-def _params(
-    info: Info, type_name: str, name: str, field: GraphQLField, node: FieldNode
-) -> dict[str, Any]:
-    converter = CONVERTERS.get((type_name, name))
-    if converter is None:
-        return {}
-    args = get_argument_values(field, node, _variables(info))
-    return converter(args, info.context.settings)
+    values: Any = raw.variable_values
+    if not isinstance(values, VariableValues):  # Strawberry's executor passes the plain dict
+        values = VariableValues({}, dict(values))
+    walk = Walk(raw.schema, raw.fragments, values, info.context.settings)
+    return walk.fields(raw.parent_type.fields[raw.field_name].type, raw.field_nodes)
 
 
 class Parent(Protocol):

@@ -14,6 +14,7 @@ from strawberry.types import ExecutionContext
 from core.settings import Settings
 from schema.errors import C360MaskErrors, log_expected
 from schema.events import Subscription
+from schema.fast_reads import FastReads
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALARS
@@ -32,6 +33,7 @@ def make_schema(settings: Settings | None = None) -> Schema:
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         *limits(settings or Settings.model_construct()),
         Authorize,
+        FastReads,
         C360MaskErrors,
     ]
     return Schema(

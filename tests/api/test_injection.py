@@ -98,8 +98,10 @@ CASES: dict[str, Case] = {
         lambda s: {"s": s},
         ("LinkageRule", "taskTitle", collapsed),
     ),
+    # c1 already holds VIP, the one tag a hostile string can name ("ＶＩＰ" is NFKC "VIP"):
+    # assigning a held tag changes nothing, so every string must leave the graph as it is.
     "assignTags": Case(
-        'mutation($s: String!) { assignTags(customerId: "c3", tags: [$s]) { id } }',
+        'mutation($s: String!) { assignTags(customerId: "c1", tags: [$s]) { id } }',
         lambda s: {"s": s},
     ),
     "customer": Case(

@@ -79,24 +79,76 @@ async def test_deep_nesting_is_still_one_round_trip(api: Api, graph: Graph) -> N
     assert len(data["customers"]["edges"]) == 10
 
 
+def slow(api: Api) -> Api:
+    """The same caller with the fast path off: graphql-core executes every field."""
+    return Api(api.graph, api.settings.model_copy(update={"fast_reads": False}), api.principal)
+
+
 @pytest.mark.parametrize("seed", [1, 2])
-async def test_translated_answers_equal_the_dataloaders(
+async def test_the_three_ways_give_the_same_answers(
     api: Api, graph: Graph, monkeypatch: pytest.MonkeyPatch, seed: int
 ) -> None:
-    """Every field of 50 customers, both ways: translated, and with translation off (the root
-    reads the customers' properties, every other field goes to its DataLoader)."""
+    """Every field of 50 customers, three ways: the fast path (no tasks selected), graphql-core
+    executing the translated read, and with translation off (the root reads the customers'
+    properties, every other field goes to its DataLoader)."""
     await seed_graph(graph, 50, seed=seed)
-    pages: list[Any] = []
+    fast_query = EVERYTHING.replace("  tasks { title }\n", "")
     for after in (None, "WyJDMDAwMDAyNSJd"):  # the cursor after C0000025
-        pages.append(await api(EVERYTHING, after=after))
-    with counting_round_trips() as translated:
-        await api(EVERYTHING, after=None)
-    selected = resolvers.customers.below
-    monkeypatch.setattr(resolvers.customers, "below", lambda info: properties(selected(info)))
-    with counting_round_trips() as loaded:
-        assert await api(EVERYTHING, after=None) == pages[0]
-    assert await api(EVERYTHING, after="WyJDMDAwMDAyNSJd") == pages[1]
-    assert translated.count < loaded.count
+        expected = await slow(api)(EVERYTHING, after=after)
+        with counting_round_trips() as fast:
+            assert await api(fast_query, after=after) == without_tasks(expected)
+        assert fast.count == 2  # the two root fields, one statement each
+        with counting_round_trips() as translated:
+            assert await api(EVERYTHING, after=after) == expected
+        monkeypatch.setattr(resolvers.customers, "below", properties_below)
+        with counting_round_trips() as loaded:
+            assert await slow(api)(EVERYTHING, after=after) == expected
+        monkeypatch.undo()
+        assert fast.count < translated.count < loaded.count
+
+
+def without_tasks(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: without_tasks(v) for k, v in data.items() if k != "tasks"}
+    if isinstance(data, list):
+        return [without_tasks(item) for item in data]
+    return data
+
+
+async def test_the_fast_path_answers_without_resolvers(
+    api: Api, graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """R1 and R2 never reach a resolver; a field the graph does not answer (tasks) sends
+    the request through graphql-core, whose answer is the same."""
+    await seed_graph(graph, 30, seed=4)
+    one = await slow(api)(R1, id="C0000003")
+    page = await slow(api)(R2, a=None)
+    ran: list[str] = []
+    for name in ("customer", "customers"):
+        resolver = getattr(resolvers.customers, name)
+        monkeypatch.setattr(resolvers.customers, name, recording(resolver, name, ran))
+    assert await api(R1, id="C0000003") == one
+    assert await api(R2, a=None) == page
+    assert ran == []
+    tasks = '{ customer(id: "C0000003") { name tasks { title } } }'
+    assert await api(tasks) == await slow(api)(tasks)
+    assert ran == ["customer", "customer"]
+
+
+def recording(resolver: Any, name: str, ran: list[str]) -> Any:
+    async def recorded(*args: Any, **kwargs: Any) -> Any:
+        ran.append(name)
+        return await resolver(*args, **kwargs)
+
+    return recorded
+
+
+def properties_below(info: Any) -> tuple[Selection, ...]:
+    """What `below` selects, without the Customer fields that have fragments."""
+    return properties(BELOW(info))
+
+
+BELOW = resolvers.customers.below
 
 
 def properties(selections: tuple[Selection, ...]) -> tuple[Selection, ...]:
@@ -108,12 +160,16 @@ def properties(selections: tuple[Selection, ...]) -> tuple[Selection, ...]:
     )
 
 
-async def test_masking_and_roles_hold_on_translated_reads(api: Api, graph: Graph) -> None:
+@pytest.mark.parametrize("fast", [True, False])
+async def test_masking_and_roles_hold_on_translated_reads(
+    api: Api, graph: Graph, fast: bool
+) -> None:
     await seed_graph(graph, 5, seed=1)
     query = """{ customer(id: "C0000001") { email phone birthDate
                  interactions(first: 1) { edges { node { customer { email } } } } } }"""
-    admin = (await api(query))["customer"]
-    viewer = (await api.as_role(Role.VIEWER)(query))["customer"]
+    caller = api if fast else slow(api)
+    admin = (await caller(query))["customer"]
+    viewer = (await caller.as_role(Role.VIEWER)(query))["customer"]
     assert "@" in admin["email"] and viewer["email"] == mask_email(admin["email"])
     assert viewer["birthDate"] is None and admin["birthDate"] is not None
     nested = viewer["interactions"]["edges"][0]["node"]["customer"]["email"]
@@ -121,6 +177,7 @@ async def test_masking_and_roles_hold_on_translated_reads(api: Api, graph: Graph
 
 
 async def test_a_bad_argument_fails_its_own_field_only(api: Api, graph: Graph) -> None:
+    """The fast path's strict walk leaves the request to graphql-core, which reports it."""
     await seed_graph(graph, 3, seed=1)
     result = await api.execute(
         '{ customer(id: "C0000001") { name interactions(first: 5000) { totalCount } } }'
