@@ -5,6 +5,8 @@ tests/api/test_translated_reads.py."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from graph.db import Graph
@@ -45,6 +47,17 @@ def test_a_customer_with_its_stage_and_aliased_tags() -> None:
         "}}} AS customer"
     )
     assert params == {"id": "c1"}
+
+
+def test_the_example_in_the_docs_is_what_the_translator_makes() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "reads.md").read_text()
+    example = doc.split("```cypher\n", 1)[1].split("```", 1)[0]
+    selection = (
+        S("name", "name"),
+        S("stage", "stage"),
+        S("tags", "tags", children=(S("name", "name"),)),
+    )
+    assert view("customer", selection, id="C0000042")[0] + "\n" == example
 
 
 def test_a_field_asked_twice_keeps_its_own_parameters_and_variables() -> None:
