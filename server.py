@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cached_property
@@ -30,6 +31,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.ides import get_graphql_ide_html
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from core import package_data
 from core.errors import GraphUnavailable, Unauthenticated
@@ -154,6 +156,19 @@ async def run_rules_every(graph: Graph, seconds: float) -> None:
         except Exception:
             log.warning("tag rules: the run failed; next try in %s s", seconds, exc_info=True)
         await asyncio.sleep(seconds)
+
+
+class NoDelayH11(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol with TCP_NODELAY on every connection. asyncio sets it only
+    on sockets whose protocol number is TCP's, and the socket uvicorn binds for `--workers`
+    has protocol 0: without this, a small response (written as headers, then body) waited
+    for the client's delayed ACK, ~40 ms a request on keep-alive connections (measured)."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().connection_made(transport)
 
 
 class BodyLimit:

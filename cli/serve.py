@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import functools
 import json
 import logging
+import logging.config
 import os
 import threading
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
+from uvicorn.config import LOGGING_CONFIG
 
 from cli.output import console, run, user_errors
 from core.settings import Settings
@@ -35,13 +38,26 @@ def graphiql_url(host: str, port: int) -> str:
     return f"http://[{shown}]:{port}/graphql" if ":" in shown else f"http://{shown}:{port}/graphql"
 
 
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging, plus c360's own lines (INFO and up; masked errors with their
+    traceback). The driver's notifications about our fixed queries (e.g. a relationship type
+    that does not exist yet in an empty database) are noise here: only its errors are shown.
+    uvicorn applies it in every worker process (a `logging` call in this one would not)."""
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["c360"] = {"format": "%(levelname)-9s %(name)s: %(message)s"}
+    config["handlers"]["c360"] = {
+        "formatter": "c360",
+        "class": "logging.StreamHandler",
+        "stream": "ext://sys.stderr",
+    }
+    config["loggers"]["c360"] = {"handlers": ["c360"], "level": "INFO", "propagate": False}
+    config["loggers"]["neo4j"] = {"handlers": ["c360"], "level": "ERROR", "propagate": False}
+    return config
+
+
 def configure_logging() -> None:
-    """c360's own log lines (INFO and up; masked errors with their traceback) beside uvicorn's.
-    The driver's notifications about our fixed queries (e.g. a relationship type that does
-    not exist yet in an empty database) are noise here, so only its errors are shown."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)-9s %(name)s: %(message)s")
-    logging.getLogger("c360").setLevel(logging.INFO)
-    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+    """The same for this process, before uvicorn starts (preparing, seeding the demo)."""
+    logging.config.dictConfig(log_config())
 
 
 def graphiql_headers(settings: Settings) -> str | None:
@@ -110,12 +126,20 @@ def serve(
             highlight=False,
             soft_wrap=True,
         )
+    from server import NoDelayH11, create_app  # here, so other commands need not load them
+
     processes = workers or os.cpu_count() or 1
     if processes == 1:
-        from server import create_app  # here, so other commands need not load the schema
-
         app = functools.partial(create_app, settings)
-        uvicorn.run(app, factory=True, host=host, port=port, log_level="info")
+        uvicorn.run(
+            app,
+            factory=True,
+            host=host,
+            port=port,
+            log_level="info",
+            log_config=log_config(),
+            http=NoDelayH11,
+        )
         return
     # Each worker builds its app from the environment; the tag rules run here, once, not in
     # every worker (runs are idempotent, but N of them at once would only contend).
@@ -129,6 +153,8 @@ def serve(
         port=port,
         workers=processes,
         log_level="info",
+        log_config=log_config(),
+        http=NoDelayH11,
     )
 
 
