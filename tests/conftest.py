@@ -11,10 +11,14 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import subprocess
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx2
 import pytest
 
 from core.settings import Settings
@@ -114,3 +118,15 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
     return port
+
+
+def wait_until_up(base: str, process: subprocess.Popen[Any], timeout_s: float = 120) -> Any:
+    """`base`/healthz's response once a `c360 serve` started as `process` answers it."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            return httpx2.get(f"{base}/healthz")
+        except httpx2.ConnectError:
+            assert process.poll() is None, "c360 serve exited"
+            assert time.monotonic() < deadline, "c360 serve did not come up"
+            time.sleep(0.2)

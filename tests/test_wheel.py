@@ -12,7 +12,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +22,7 @@ import pytest
 from core.settings import Settings
 from graph.db import Graph
 from graph.local.launcher import build_dir
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_until_up
 from tests.tokens import auth_header
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,15 +139,3 @@ def test_installed_serve_demo_serves_graphiql_the_map_and_the_api(
         process.terminate()
         output = process.communicate(timeout=30)[0]
     assert "Traceback" not in output, output
-
-
-def wait_until_up(base: str, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            httpx2.get(f"{base}/healthz")
-            return
-        except httpx2.ConnectError:
-            assert process.poll() is None, process.communicate()[0]
-            assert time.monotonic() < deadline, "c360 serve did not come up"
-            time.sleep(0.3)

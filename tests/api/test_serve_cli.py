@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx2
 
 from core.settings import Settings
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_until_up
 from tests.tokens import auth_header
 
 C360 = Path(sys.executable).with_name("c360")
@@ -31,14 +30,7 @@ def test_serve_prints_graphiql_and_answers(shop: Any, settings: Settings) -> Non
         assert process.stdout is not None
         first_line = process.stdout.readline()
         assert first_line.strip() == f"GraphiQL: http://127.0.0.1:{port}/graphql"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                health = httpx2.get(f"http://127.0.0.1:{port}/healthz")
-                break
-            except httpx2.ConnectError:
-                assert time.monotonic() < deadline, "c360 serve did not come up"
-                time.sleep(0.2)
+        health = wait_until_up(f"http://127.0.0.1:{port}", process)
         assert health.json() == {"status": "ok"}
         response = httpx2.post(
             f"http://127.0.0.1:{port}/graphql",
@@ -75,14 +67,7 @@ def test_serve_workers_are_processes_that_all_answer(shop: Any, settings: Settin
         env=os.environ.copy(),
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx2.get(f"http://127.0.0.1:{port}/healthz")
-                break
-            except httpx2.ConnectError:
-                assert time.monotonic() < deadline, "c360 serve did not come up"
-                time.sleep(0.2)
+        wait_until_up(f"http://127.0.0.1:{port}", process)
         children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
         # under the supervisor: two spawned workers (and multiprocessing's resource tracker)
         workers = [pid for pid in children if "spawn_main" in cmdline(pid)]
