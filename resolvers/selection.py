@@ -62,15 +62,10 @@ def interactions_params(args: dict[str, Any], settings: Settings) -> dict[str, A
 
 
 def holders_params(args: dict[str, Any], settings: Settings) -> dict[str, Any]:
-    """Tag.customers(first, after) as its fragment's parameters."""
+    """Tag.customers(first, after), and Query.customers: customers by id, a page after an id."""
     size = check_first(args.get("first"), settings)
     key = decode_cursor(args.get("after"), str)
     return {"limit": size + 1, "after": key[0] if key else ""}
-
-
-def customers_params(args: dict[str, Any], settings: Settings) -> dict[str, Any]:
-    """Query.customers(first, after) as its view's parameters."""
-    return holders_params(args, settings)  # the same page: by id, after an id
 
 
 def customer_params(args: dict[str, Any], settings: Settings) -> dict[str, Any]:
@@ -80,7 +75,7 @@ def customer_params(args: dict[str, Any], settings: Settings) -> dict[str, Any]:
 
 CONVERTERS: dict[tuple[str, str], Converter] = {
     ("Query", "customer"): customer_params,
-    ("Query", "customers"): customers_params,
+    ("Query", "customers"): holders_params,
     ("Customer", "interactions"): interactions_params,
     ("Tag", "customers"): holders_params,
 }
@@ -169,10 +164,6 @@ class Walk:
         if converter is None:
             return {}
         return converter(get_argument_values(field, node, self.variables), self.settings)
-
-    def arguments(self, field: GraphQLField, node: FieldNode) -> dict[str, Any]:
-        """A field's arguments, coerced, with their defaults."""
-        return get_argument_values(field, node, self.variables)
 
 
 def below(info: Info) -> tuple[Selection, ...]:
