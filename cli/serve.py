@@ -129,33 +129,17 @@ def serve(
     from server import NoDelayH11, create_app  # here, so other commands need not load them
 
     processes = workers or os.cpu_count() or 1
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": "info",
+                               "log_config": log_config(), "http": NoDelayH11}  # fmt: skip
     if processes == 1:
-        app = functools.partial(create_app, settings)
-        uvicorn.run(
-            app,
-            factory=True,
-            host=host,
-            port=port,
-            log_level="info",
-            log_config=log_config(),
-            http=NoDelayH11,
-        )
+        uvicorn.run(functools.partial(create_app, settings), factory=True, **options)
         return
     # Each worker builds its app from the environment; the tag rules run here, once, not in
     # every worker (runs are idempotent, but N of them at once would only contend).
     os.environ.pop("C360_RULES_EVERY", None)
     if settings.rules_every_s:
         rules_in_background(settings, settings.rules_every_s)
-    uvicorn.run(
-        "server:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=processes,
-        log_level="info",
-        log_config=log_config(),
-        http=NoDelayH11,
-    )
+    uvicorn.run("server:create_app", factory=True, workers=processes, **options)
 
 
 def rules_in_background(settings: Settings, seconds: float) -> threading.Thread:

@@ -32,12 +32,7 @@ def test_serve_prints_graphiql_and_answers(shop: Any, settings: Settings) -> Non
         assert first_line.strip() == f"GraphiQL: http://127.0.0.1:{port}/graphql"
         health = wait_until_up(f"http://127.0.0.1:{port}", process)
         assert health.json() == {"status": "ok"}
-        response = httpx2.post(
-            f"http://127.0.0.1:{port}/graphql",
-            json={"query": '{ customer(id: "c1") { name } }'},
-            headers=auth_header(),
-        )
-        assert response.json() == {"data": {"customer": {"name": "Alice"}}}
+        assert alice(port) == {"data": {"customer": {"name": "Alice"}}}
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -73,12 +68,7 @@ def test_serve_workers_are_processes_that_all_answer(shop: Any, settings: Settin
         workers = [pid for pid in children if "spawn_main" in cmdline(pid)]
         assert len(workers) == 2, [cmdline(pid) for pid in children]
         for _ in range(10):
-            response = httpx2.post(
-                f"http://127.0.0.1:{port}/graphql",
-                json={"query": '{ customer(id: "c1") { name } }'},
-                headers=auth_header(),
-            )
-            assert response.json() == {"data": {"customer": {"name": "Alice"}}}
+            assert alice(port) == {"data": {"customer": {"name": "Alice"}}}
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -86,3 +76,13 @@ def test_serve_workers_are_processes_that_all_answer(shop: Any, settings: Settin
 
 def cmdline(pid: str) -> str:
     return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+
+
+def alice(port: int) -> Any:
+    """The shop's customer c1 asked of the server on `port`."""
+    response = httpx2.post(
+        f"http://127.0.0.1:{port}/graphql",
+        json={"query": '{ customer(id: "c1") { name } }'},
+        headers=auth_header(),
+    )
+    return response.json()
