@@ -13,23 +13,32 @@ import contextlib
 import logging
 import re
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cached_property
+from typing import Any, cast
 
 import orjson
+from cross_web import HTTPException
+from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.http.ides import get_graphql_ide_html
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions import (
+    GRAPHQL_SSE_PROTOCOL,
+    GRAPHQL_TRANSPORT_WS_PROTOCOL,
+    MULTIPART_SUBSCRIPTION_PROTOCOL,
+)
+from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -44,6 +53,8 @@ from schema.root import make_schema
 from security.tokens import TokenVerifier
 
 READY_TIMEOUT_S = 3.0  # /readyz gives up on Neo4j after this long
+# GraphQL over HTTP's own media type: request errors get a 4xx with it (plain JSON stays 200).
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
 
 # GraphiQL's scripts and styles and cytoscape, the npm files listed in web/package.json and
@@ -72,6 +83,54 @@ def local_graphiql_html() -> str:
     return _UNPKG.sub(r"/vendor/\1/\2", html)
 
 
+def prefers_graphql_response_json(accept: str) -> bool:
+    """Whether an Accept header ranks application/graphql-response+json above plain JSON
+    (by q, then by order). No Accept, or one without it, means application/json."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept.split(",")):
+        media_type, *parameters = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if media_type.lower() in (GRAPHQL_RESPONSE_JSON, "application/json") and quality > 0:
+            ranked.append((-quality, position, media_type.lower()))
+    return bool(ranked) and min(ranked)[2] == GRAPHQL_RESPONSE_JSON
+
+
+HTTP_CODES = {
+    400: "BAD_REQUEST",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+}
+
+
+def refusal(status: int, reason: str) -> JSONResponse:
+    """A request refused before GraphQL saw it, as a GraphQL response with a coded error."""
+    code = HTTP_CODES.get(status, "BAD_REQUEST")
+    body = {"errors": [{"message": reason, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status)
+
+
+async def errors_as_results(
+    stream: AsyncGenerator[ExecutionResult, None],
+) -> AsyncGenerator[ExecutionResult, None]:
+    """A streamed operation whose document does not parse: strawberry raises the syntax
+    error out of the stream (a broken response and a traceback); the client gets it as the
+    stream's one result instead."""
+    async with contextlib.aclosing(stream):
+        try:
+            async for result in stream:
+                yield result
+        except GraphQLError as error:
+            yield ExecutionResult(data=None, errors=[error])
+
+
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI app with c360's context (the process's Graph, fresh loaders, the
     principal of the request's bearer token)."""
@@ -87,7 +146,13 @@ class GraphQLApp(GraphQL[Context, None]):
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(
-            make_schema(settings), subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,)
+            make_schema(settings),
+            # WebSockets, and over plain HTTP: multipart (Apollo's, GraphiQL's) and SSE
+            subscription_protocols=(
+                GRAPHQL_TRANSPORT_WS_PROTOCOL,
+                MULTIPART_SUBSCRIPTION_PROTOCOL,
+                GRAPHQL_SSE_PROTOCOL,
+            ),
         )
         self.settings = settings
         self.tokens = TokenVerifier(settings)  # a bad key configuration fails here, at start
@@ -100,6 +165,52 @@ class GraphQLApp(GraphQL[Context, None]):
         context = Context(graph=graph, settings=self.settings, request=request, events=events)
         await self.authenticate(context, request.headers.get("authorization"))
         return context
+
+    async def run(  # type: ignore[override]
+        self,
+        request: Request | WebSocket,
+        context: Context | UnsetType = UNSET,
+        root_value: UnsetType | None = UNSET,
+    ) -> Response | WebSocket:
+        """Strawberry's request handling, answered as GraphQL over HTTP asks: in
+        application/graphql-response+json when the client prefers it, with 400 for a request
+        error (a document that does not parse or validate, variables that do not coerce)."""
+        if isinstance(request, WebSocket):
+            return await super().run(request, context, root_value)  # type: ignore[arg-type]
+        if isinstance(context, UnsetType):
+            context = await self.get_context(request, Response())
+        request.state.graphql_context = context
+        try:
+            response: Response = await super().run(request, context, root_value)  # type: ignore[arg-type]
+        except HTTPException as refused:  # no GraphQL request in it: bad JSON, a PUT...
+            response = refusal(refused.status_code, refused.reason)
+        if (
+            response.media_type == "application/json"
+            and not isinstance(response, StreamingResponse)
+            and prefers_graphql_response_json(request.headers.get("accept", ""))
+        ):
+            response.headers["content-type"] = f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
+            if context.request_error:
+                response.status_code = 400
+        return response
+
+    async def execute_operation(
+        self, *args: Any, **kwargs: Any
+    ) -> ExecutionResult | list[ExecutionResult] | SubscriptionExecutionResult:
+        result = await super().execute_operation(*args, **kwargs)
+        if isinstance(result, AsyncGenerator):  # a stream (SSE or multipart)
+            return cast(SubscriptionExecutionResult, errors_as_results(result))
+        return result
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """A request error's response has no `data` entry (nothing was executed)."""
+        response = await super().process_result(request, result)
+        context = getattr(request.state, "graphql_context", None)
+        if isinstance(context, Context) and context.request_error:
+            response.pop("data", None)
+        return response
 
     async def authenticate(self, context: Context, authorization: str | None) -> None:
         try:
@@ -204,8 +315,7 @@ class BodyLimit:
 
     async def too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         reason = f"the request body is over {self.limit:,} bytes (C360_MAX_BODY_BYTES)"
-        response = JSONResponse({"errors": [{"message": reason}]}, status_code=413)
-        await response(scope, receive, send)
+        await refusal(413, reason)(scope, receive, send)
 
 
 class BodyTooLarge(Exception):

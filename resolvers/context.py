@@ -34,6 +34,9 @@ class Context:
     # A subscription socket's connection_init payload (graphql-transport-ws).
     connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(init=False)
+    # The document or its variables were refused before any field ran (a GraphQL request
+    # error: the HTTP layer answers 400 to clients that accept graphql-response+json).
+    request_error: bool = False
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     # "now" for the whole request (segments evaluated without asOf all use this one moment)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))

@@ -12,7 +12,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from core.settings import Settings
-from schema.errors import C360MaskErrors, log_expected
+from schema.errors import C360MaskErrors, ErrorCodes, log_expected
 from schema.events import Subscription
 from schema.fast_reads import FastReads
 from schema.mutation import Mutation
@@ -35,6 +35,7 @@ def make_schema(settings: Settings | None = None) -> Schema:
         Authorize,
         FastReads,
         C360MaskErrors,
+        ErrorCodes,  # after the masks: the errors they leave uncoded
     ]
     return Schema(
         query=Query,

@@ -38,13 +38,13 @@ from strawberry.extensions import (
     FieldExtension,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
 from strawberry.extensions.field_extension import AsyncExtensionResolver, SyncExtensionResolver
 from strawberry.types import Info
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 from strawberry.utils.str_converters import to_camel_case
 
@@ -52,6 +52,7 @@ from core.errors import C360Error, Forbidden, Unauthenticated
 from core.settings import Settings
 from graph import audit
 from resolvers.context import Context
+from schema.errors import CodedParserCache
 from security.masking import mask_personal
 
 DOCUMENT_CACHE = 512  # distinct documents whose parse and validation are kept (LRU)
@@ -105,6 +106,10 @@ class Authorize(SchemaExtension):
             else None
         )
         if error is not None:
+            if execution.operation_type is OperationType.SUBSCRIPTION:
+                # strawberry subscribes whatever the result; raised here, the stream (HTTP
+                # or socket) ends with this error before the subscription starts
+                raise _error(error)
             # a result set before execution makes strawberry skip execution
             execution.result = ExecutionResult(data=None, errors=[_error(error)])
         yield
@@ -187,7 +192,7 @@ def limits(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     ]
     extensions: list[Callable[[], SchemaExtension]] = [
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
-        partial(ParserCache, maxsize=DOCUMENT_CACHE),
+        partial(CodedParserCache, maxsize=DOCUMENT_CACHE),
         partial(AddValidationRules, rules),
         partial(ValidationCache, maxsize=DOCUMENT_CACHE),
     ]

@@ -8,10 +8,12 @@ database is wiped, so never point it at data you want to keep.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -130,3 +132,27 @@ def wait_until_up(base: str, process: subprocess.Popen[Any], timeout_s: float = 
             assert process.poll() is None, "c360 serve exited"
             assert time.monotonic() < deadline, "c360 serve did not come up"
             time.sleep(0.2)
+
+
+C360 = Path(sys.executable).with_name("c360")
+
+
+@contextlib.contextmanager
+def serving(*args: str) -> Iterator[str]:
+    """`c360 serve` on a free port of the test Neo4j (the settings fixture exported NEO4J_*),
+    polling for events every 0.1 s; yields its base URL and stops it afterwards."""
+    port = free_port()
+    env = os.environ | {"C360_EVENT_POLL": "0.1"}
+    process = subprocess.Popen(
+        [str(C360), "serve", "--port", str(port), "--workers", "1", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url, process, timeout_s=30)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

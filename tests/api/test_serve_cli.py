@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import httpx2
 
 from core.settings import Settings
-from tests.conftest import free_port, wait_until_up
+from tests.conftest import C360, free_port, wait_until_up
 from tests.tokens import auth_header
-
-C360 = Path(sys.executable).with_name("c360")
 
 
 def test_serve_prints_graphiql_and_answers(shop: Any, settings: Settings) -> None:

@@ -4,10 +4,7 @@ speaking graphql-transport-ws, and tag changes made through the API and by anoth
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import os
-import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -23,7 +20,7 @@ from graph.db import Graph
 from graph.rules import tag_rules
 from graph.segments import parse_definition
 from security.roles import Role
-from tests.api.test_serve_cli import C360, free_port
+from tests.conftest import serving
 from tests.tokens import auth_header
 
 SUBSCRIBE = """
@@ -38,32 +35,6 @@ def server(shop: Graph, settings: Settings) -> Iterator[str]:
     """`c360 serve` on a free port, polling for events every 0.1 s; yields its base URL."""
     with serving() as url:
         yield url
-
-
-@contextlib.contextmanager
-def serving(*args: str) -> Iterator[str]:
-    port = free_port()
-    env = os.environ | {"C360_EVENT_POLL": "0.1"}  # the settings fixture exported NEO4J_*
-    process = subprocess.Popen(
-        [str(C360), "serve", "--port", str(port), *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx2.get(f"{url}/healthz")
-                break
-            except httpx2.ConnectError:
-                assert time.monotonic() < deadline, "c360 serve did not come up"
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 async def subscribe(

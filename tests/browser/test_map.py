@@ -24,7 +24,7 @@ from core.settings import Settings
 from graph.db import Graph
 from tests.api.conftest import SHOP
 from tests.api.test_serve_cli import C360
-from tests.api.test_tag_events_ws import serving
+from tests.conftest import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
