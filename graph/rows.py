@@ -31,6 +31,7 @@ class CustomerRow(TypedDict):
     updatedAt: NotRequired[DateTime]
     purchaseTotal: NotRequired[float]
     lastPurchaseAt: NotRequired[DateTime]
+    purchaseCount: NotRequired[int]
     _fetched: NotRequired[dict[str, Any]]  # by a translated read (graph/views.py)
 
 

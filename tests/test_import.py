@@ -132,6 +132,7 @@ async def test_good_file_is_applied_exactly(graph: Graph, tmp_path: Path) -> Non
         # derived from its interactions (cypher/customers/purchase_totals.cypher)
         "purchaseTotal": 9998.0,
         "lastPurchaseAt": datetime(2025, 3, 1, tzinfo=UTC),
+        "purchaseCount": 1,
     }
     c2 = (await one(graph, "MATCH (c:Customer {id: 'c2'}) RETURN properties(c) AS p"))["p"]
     assert c2 == {
@@ -141,6 +142,7 @@ async def test_good_file_is_applied_exactly(graph: Graph, tmp_path: Path) -> Non
         "createdAt": NOW,
         "updatedAt": NOW,
         "purchaseTotal": 0.0,  # interactions, but no purchase
+        "purchaseCount": 0,
     }
     product = await one(graph, "MATCH (p:Product) RETURN properties(p) AS p")
     assert product["p"] == {

@@ -53,9 +53,9 @@ CALL (touched) {
   WITH t
   CALL (t) {
     OPTIONAL MATCH (t)-[:HAD]->(i:Interaction {type: 'PURCHASE'})
-    RETURN sum(coalesce(i.amount, 0.0)) AS total, max(i.occurredAt) AS last
+    RETURN sum(coalesce(i.amount, 0.0)) AS total, max(i.occurredAt) AS last, count(i) AS purchases
   }
-  SET t.purchaseTotal = total, t.lastPurchaseAt = last
+  SET t.purchaseTotal = total, t.lastPurchaseAt = last, t.purchaseCount = purchases
 }
 UNWIND refused AS r
 RETURN r.i AS i, r.missing AS missing

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+from graph.db import Graph
+from graph.migrate import refresh_purchase_totals
 from tests.api.conftest import Api
 
 CUSTOMER = """
@@ -233,3 +236,35 @@ async def test_lifecycle_funnel_on_an_empty_graph(api: Api, graph: Any) -> None:
     data = await api("{ lifecycleFunnel { stage customers } }")
     assert [row["customers"] for row in data["lifecycleFunnel"]] == [0] * 7
     assert len(data["lifecycleFunnel"]) == 7
+
+
+PURCHASE_FIGURES = (
+    "query ($id: ID!) { customer(id: $id) { totalSpend purchaseCount lastPurchaseAt } }"
+)
+
+
+async def test_purchase_figures_with_and_without_stored_ones(api: Api, graph: Graph) -> None:
+    """The figures are read from the customer (cypher/customers/purchase_totals.cypher) where
+    stored, and counted from its purchases where not (a graph written around the importer):
+    the same answers either way."""
+    await graph.run_text(
+        "t",
+        "CREATE (c:Customer {id: 'x', name: 'X'}) "
+        "CREATE (c)-[:HAD]->(:Interaction {id: 'x1', type: 'PURCHASE', amount: 2.5, "
+        "        occurredAt: datetime('2025-05-01T00:00:00Z')}) "
+        "CREATE (c)-[:HAD]->(:Interaction {id: 'x2', type: 'PURCHASE', "
+        "        occurredAt: datetime('2025-04-01T00:00:00Z')}) "
+        "CREATE (c)-[:HAD]->(:Interaction {id: 'x3', type: 'VIEW', "
+        "        occurredAt: datetime('2025-06-01T00:00:00Z')})",
+        write=True,
+    )
+    expected = {"totalSpend": 2.5, "purchaseCount": 2, "lastPurchaseAt": "2025-05-01T00:00:00Z"}
+    assert (await api(PURCHASE_FIGURES, id="x"))["customer"] == expected
+    assert await refresh_purchase_totals(graph) == 1
+    [stored] = await graph.run_text(
+        "t",
+        "MATCH (c:Customer {id: 'x'}) "
+        "RETURN c.purchaseTotal AS total, c.purchaseCount AS purchases, c.lastPurchaseAt AS last",
+    )
+    assert stored == {"total": 2.5, "purchases": 2, "last": datetime(2025, 5, 1, tzinfo=UTC)}
+    assert (await api(PURCHASE_FIGURES, id="x"))["customer"] == expected
