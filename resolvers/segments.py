@@ -22,25 +22,37 @@ from graph.segments.definition import load_definition
 from graph.segments.evaluation import Evaluation
 from resolvers.context import Info
 from resolvers.pagination import EdgePage, check_first, decode_cursor, edge_page
+from resolvers.selection import below
 
 
 @dataclass(frozen=True)
 class Preview:
-    """A checked definition (aliases resolved) at one moment, and the Cypher that counts it."""
+    """A checked definition (aliases resolved) at one moment, the Cypher that counts it, and
+    its count when the request asked for it."""
 
     definition: Definition
     as_of: datetime
     cypher: str
     params: dict[str, Any]
+    count: int | None = None
 
 
 async def preview(info: Info, raw: dict[str, Any], as_of: datetime | None) -> Preview:
     """Validate and check the definition (unknown tags are an error) before any field runs.
-    The compiled query is the request's (`Loaders.compile_segment`), the one `count` runs."""
-    definition = await evaluation.check(info.context.graph, parse_definition(raw))
+    The compiled query is the request's (`Loaders.compile_segment`), the one `count` runs.
+    When `count` is selected, the check rides with it: one round trip for both."""
+    definition = parse_definition(raw)
     moment = as_of or info.context.now
-    segment = info.context.loaders.compile_segment(definition, moment)
-    return Preview(definition, moment, segment.count_query, segment.params)
+    compile = info.context.loaders.compile_segment
+    total = None
+    if any(selection.name == "count" for selection in below(info)):
+        definition, total = await evaluation.checked_count(
+            info.context.graph, definition, moment, compile
+        )
+    else:
+        definition = await evaluation.check(info.context.graph, definition)
+    segment = compile(definition, moment)
+    return Preview(definition, moment, segment.count_query, segment.params, total)
 
 
 def stored(text: str) -> Definition:

@@ -86,6 +86,7 @@ class Query:
             checked_as_of=found.as_of,
             cypher=found.cypher,
             cypher_params=segments.params_json(found.params),
+            counted=found.count,
         )
 
     @field(description="A saved segment by id, or null.")

@@ -100,6 +100,7 @@ class SegmentPreview:
         "MATCH/WHERE, paged), for analysts; values are in `cypherParams`."
     )
     cypher_params: str = strawberry.field(description="The parameters of `cypher`, as JSON.")
+    counted: strawberry.Private[int | None] = None  # counted with the check (segmentPreview)
 
     @field(description="The moment the definition is evaluated at.")
     def as_of(self) -> datetime:
@@ -107,6 +108,8 @@ class SegmentPreview:
 
     @field(description="Customers matching.")
     async def count(self, info: Info) -> int:
+        if self.counted is not None:
+            return self.counted
         return await segments.count(info, self.checked, self.checked_as_of, checked=True)
 
     @field(description="Customers matching, by id.")

@@ -9,13 +9,15 @@ costs the same for one segment as for fifty.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from core.errors import BadUserInput
 from graph.db import Graph
+from graph.queries import query
 from graph.rows import CustomerRow, EdgeRow
 from graph.segments.compiler import CompiledSegment, compile_segment
 from graph.segments.definition import (
@@ -24,6 +26,9 @@ from graph.segments.definition import (
     rename_tags,
     tag_names,
 )
+
+Compile = Callable[[Definition, datetime], CompiledSegment]
+_LINE_COMMENT = re.compile(r"^\s*//.*\n?", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -48,21 +53,34 @@ class Names:
         """Aliases replaced by the names of the tags they mean (what the compiler matches)."""
         return rename_tags(definition, self.aliases) if self.aliases else definition
 
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> Names:
+        """From a row of segments/unknown_names.cypher."""
+        return cls(
+            frozenset(row["unknownTags"]),
+            frozenset(row["unknownProducts"]),
+            {alias: names[0] for alias, names in row["aliases"] if names},
+        )
+
+
+def names_used(definitions: Iterable[Definition]) -> dict[str, list[str]]:
+    """The tag names and product ids the definitions use: segments/unknown_names' parameters."""
+    definitions = list(definitions)
+    return {
+        "tags": sorted({name for d in definitions for name in tag_names(d)}),
+        "products": sorted({pid for d in definitions for pid in product_ids(d)}),
+    }
+
 
 async def known_names(graph: Graph, definitions: list[Definition]) -> Names:
     """Unknown tags and products and tag aliases of the definitions: one round trip, none
     when the definitions use neither tags nor products."""
-    tags = sorted({name for d in definitions for name in tag_names(d)})
-    products = sorted({pid for d in definitions for pid in product_ids(d)})
-    if not tags and not products:
+    used = names_used(definitions)
+    if not used["tags"] and not used["products"]:
         return Names()
-    row = await graph.read_one("segments/unknown_names", tags=tags, products=products)
+    row = await graph.read_one("segments/unknown_names", **used)
     assert row is not None
-    return Names(
-        frozenset(row["unknownTags"]),
-        frozenset(row["unknownProducts"]),
-        {alias: names[0] for alias, names in row["aliases"] if names},
-    )
+    return Names.of(row)
 
 
 async def check(graph: Graph, definition: Definition) -> Definition:
@@ -73,6 +91,39 @@ async def check(graph: Graph, definition: Definition) -> Definition:
     if error is not None:
         raise error
     return names.resolve(definition)
+
+
+def checked_count_query(count_query: str) -> str:
+    """segments/checked_count.cypher around a compiled count query."""
+    names = _LINE_COMMENT.sub("", query("segments/unknown_names")).strip()
+    template = _LINE_COMMENT.sub("", query("segments/checked_count"))
+    return template.replace("{{names}}", names).replace("{{count}}", count_query)
+
+
+async def checked_count(
+    graph: Graph, definition: Definition, as_of: datetime, compile: Compile = compile_segment
+) -> tuple[Definition, int]:
+    """The definition checked (aliases resolved; BadUserInput for an unknown name) and its
+    count at `as_of`. One round trip when every name it uses is a tag's or a product's own:
+    the check rides with the count (segments/checked_count.cypher); a second one, the count
+    of the resolved definition, only when it uses an alias."""
+    segment = compile(definition, as_of)
+    used = names_used([definition])
+    if not used["tags"] and not used["products"]:
+        [row] = await graph.run_text("segments/count", segment.count_query, **segment.params)
+        return definition, row["total"]
+    text = checked_count_query(segment.count_query)
+    params: dict[str, Any] = {**used, **segment.params}
+    [row] = await graph.run_text("segments/checked_count", text, **params)
+    if row["total"] is not None:
+        return definition, row["total"]
+    names = Names.of(row)
+    if (error := names.error(definition)) is not None:
+        raise error
+    resolved = names.resolve(definition)
+    segment = compile(resolved, as_of)
+    [row] = await graph.run_text("segments/count", segment.count_query, **segment.params)
+    return resolved, row["total"]
 
 
 @dataclass(frozen=True)
@@ -94,9 +145,6 @@ class Result:
 
     total: int
     rows: list[EdgeRow[CustomerRow]]
-
-
-Compile = Callable[[Definition, datetime], CompiledSegment]
 
 
 @dataclass

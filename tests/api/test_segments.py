@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from graph.db import Graph, counting_round_trips
+from graph.segments.evaluation import checked_count_query
 from tests.api.conftest import Api, snapshot
 
 PREVIEW = """
@@ -182,7 +183,8 @@ def evaluations(statements: list[tuple[str, str, dict[str, Any]]]) -> list[Any]:
 
 async def test_preview_cypher_is_exactly_the_statement_count_runs(api: Api, shop: Graph) -> None:
     """One definition, parsed and compiled once: `cypher` and `cypherParams` are the text and
-    parameters sent to Neo4j for `count`, and the compiled query serves the page too."""
+    parameters sent to Neo4j for `count` (inside the statement that checks the names with it,
+    one round trip), and the compiled query serves the page too."""
     query = """
     query ($d: SegmentDefinition!, $asOf: DateTime) {
       segmentPreview(definition: $d, asOf: $asOf) { count cypher cypherParams }
@@ -190,17 +192,42 @@ async def test_preview_cypher_is_exactly_the_statement_count_runs(api: Api, shop
     definition = {"anyTags": ["VIP"], "not": {"cities": ["Shanghai"]}, "minAge": 1}
     with counting_round_trips() as counter:
         result = (await api(query, d=definition, asOf=AS_OF))["segmentPreview"]
-    [(name, text, params)] = evaluations(counter.statements)
-    assert (name, text) == ("segments/count", result["cypher"])
+    [(name, text, params)] = counter.statements
+    assert name == "segments/checked_count"
+    assert text == checked_count_query(result["cypher"])
     sent = {
         k: v.isoformat().replace("+00:00", "Z") if k == "asOf" else v for k, v in params.items()
     }
-    assert sent == json.loads(result["cypherParams"])
+    assert sent == json.loads(result["cypherParams"]) | {"tags": ["VIP"], "products": []}
     with counting_round_trips() as counter:
         paged = await preview(api, definition, first=1)
     [(name, text, _)] = evaluations(counter.statements)
     assert name == "segments/page" and text.startswith(paged["cypher"].rsplit("\nRETURN", 1)[0])
     assert paged["count"] == paged["customers"]["totalCount"] == result["count"]
+
+
+async def test_preview_count_checks_names_in_the_same_round_trip(api: Api, shop: Graph) -> None:
+    """Tag names of its own: one round trip. An alias: a second one, the resolved count. An
+    unknown name: the error, and no count."""
+    await api('mutation { renameTag(name: "Gold", newName: "Gold+") { name } }')
+    query = (
+        "query ($d: SegmentDefinition!) { segmentPreview(definition: $d) { count cypherParams } }"
+    )
+    for tags, count, round_trips, params in [
+        (["VIP"], 2, 1, {"p0": ["VIP"]}),
+        (["Gold+"], 1, 1, {"p0": ["Gold+"]}),
+        (["Gold"], 1, 2, {"p0": ["Gold+"]}),  # the old name is an alias
+    ]:
+        with counting_round_trips() as counter:
+            result = (await api(query, d={"anyTags": tags}))["segmentPreview"]
+        assert (result["count"], json.loads(result["cypherParams"])) == (count, params)
+        assert counter.count == round_trips, tags
+    with counting_round_trips() as counter:
+        error = await api.error(query, d={"anyTags": ["Nope"]})
+    assert (error["extensions"], counter.count) == (
+        {"code": "BAD_USER_INPUT", "field": "definition.anyTags"},
+        1,
+    )
 
 
 async def test_saved_segments_of_one_request_run_in_one_statement(api: Api, shop: Graph) -> None:

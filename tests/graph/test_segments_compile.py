@@ -15,6 +15,7 @@ from core.errors import BadUserInput
 from graph.db import Graph
 from graph.segments import compile_segment, parse_definition
 from graph.segments.definition import MAX_DEPTH, MAX_ITEMS, product_ids, tag_names
+from graph.segments.evaluation import checked_count_query
 
 AS_OF = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -286,10 +287,13 @@ EXAMPLES: list[dict[str, Any]] = [
 @pytest.mark.parametrize("raw", EXAMPLES)
 async def test_compiled_queries_plan_on_neo4j(graph: Graph, raw: dict[str, Any]) -> None:
     segment = compile_segment(parse_definition(raw), AS_OF)
-    for text in (segment.count_query, segment.page_query, segment.export_query):
+    checked_count = checked_count_query(segment.count_query)  # with its names' check
+    for text in (segment.count_query, segment.page_query, segment.export_query, checked_count):
         await graph.run_text(
             "tests/explain_segment",
             "EXPLAIN " + text,
             **segment.params,
             **segment.page_params("", 10),
+            tags=[],
+            products=[],
         )
