@@ -40,7 +40,7 @@ from strawberry.subscriptions import (
 )
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from core import package_data
 from core.errors import GraphUnavailable, Unauthenticated
@@ -269,11 +269,12 @@ async def run_rules_every(graph: Graph, seconds: float) -> None:
         await asyncio.sleep(seconds)
 
 
-class NoDelayH11(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol with TCP_NODELAY on every connection. asyncio sets it only
-    on sockets whose protocol number is TCP's, and the socket uvicorn binds for `--workers`
-    has protocol 0: without this, a small response (written as headers, then body) waited
-    for the client's delayed ACK, ~40 ms a request on keep-alive connections (measured)."""
+class NoDelayHttpTools(HttpToolsProtocol):
+    """uvicorn's HTTP/1.1 protocol (httptools, the C parser) with TCP_NODELAY on every
+    connection. asyncio sets it only on sockets whose protocol number is TCP's, and the socket
+    uvicorn binds for `--workers` has protocol 0: without this, a small response (written as
+    headers, then body) waited for the client's delayed ACK, ~40 ms a request on keep-alive
+    connections (measured)."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         sock = transport.get_extra_info("socket")

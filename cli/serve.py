@@ -126,11 +126,12 @@ def serve(
             highlight=False,
             soft_wrap=True,
         )
-    from server import NoDelayH11, create_app  # here, so other commands need not load them
+    from server import NoDelayHttpTools, create_app  # here: other commands need not load them
 
     processes = workers or os.cpu_count() or 1
     options: dict[str, Any] = {"host": host, "port": port, "log_level": "info",
-                               "log_config": log_config(), "http": NoDelayH11}  # fmt: skip
+                               "log_config": log_config(), "http": NoDelayHttpTools,
+                               "loop": "uvloop"}  # fmt: skip
     if processes == 1:
         uvicorn.run(functools.partial(create_app, settings), factory=True, **options)
         return
