@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -51,6 +52,36 @@ async def test_a_minted_token_gives_its_subject_and_roles() -> None:
     assert who.subject == "li.lei"
     assert who.roles == {Role.SALES, Role.ANALYST}
     assert who.sees_personal_data
+
+
+async def test_a_remembered_token_still_expires_and_waits_for_nbf(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Verified tokens are remembered (no signature check on the next request), but `exp`
+    and `nbf` are checked on every use."""
+    verifier = TokenVerifier(hs_settings())
+    now = time.time()
+    soon = forged(valid_claims(exp=int(now) + 2))
+    assert (await principal(verifier, soon)).subject == "x"
+
+    def no_decoding(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("decoded again")
+
+    monkeypatch.setattr(jwt, "decode", no_decoding)
+    assert (await principal(verifier, soon)).subject == "x"  # remembered
+    monkeypatch.undo()
+    await asyncio.sleep(max(0.0, int(now) + 2 - time.time()) + 0.05)
+    with pytest.raises(Unauthenticated, match="has expired"):
+        await principal(verifier, soon)
+    later = forged(valid_claims(nbf=int(now) + 3600))
+    for _ in range(2):  # never remembered while not yet valid
+        with pytest.raises(Unauthenticated, match="not yet valid"):
+            await principal(verifier, later)
+    # a remembered token does not vouch for another with one character changed
+    token = forged(valid_claims())
+    await principal(verifier, token)
+    with pytest.raises(Unauthenticated, match="not valid"):
+        await principal(verifier, token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1])
 
 
 def forged(claims: dict[str, Any], secret: str = SECRET, algorithm: str = "HS256") -> str:
