@@ -17,8 +17,8 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from strawberry.dataloader import DataLoader
@@ -97,37 +97,41 @@ def _none() -> None:
     return None
 
 
-@dataclass
 class Loaders:
     """One request's loaders: by id for the root objects, and one per field the graph
-    answers (`field`, `page`), built on first use from the field's fragment."""
+    answers (`field`, `page`), built on first use from the field's fragment (a request the
+    fast path answers whole builds none)."""
 
-    graph: Graph
-    customer: DataLoader[str, CustomerRow | None] = field(init=False)
-    product: DataLoader[str, ProductRow | None] = field(init=False)
-    tag_by_name: DataLoader[str, TagRow | None] = field(init=False)
-    customer_tasks: DataLoader[str, list[TaskRow]] = field(init=False)
-    segment: DataLoader[str, SegmentRow | None] = field(init=False)
-    segment_results: DataLoader[Evaluation, Result] = field(init=False)
-    field_loaders: dict[tuple[str, str], DataLoader[str, Any]] = field(
-        init=False, default_factory=dict
-    )
-    page_loaders: dict[tuple[str, str], DataLoader[PageKey, Page[Any]]] = field(
-        init=False, default_factory=dict
-    )
-    # Segments compiled in this request, by (definition, asOf): each compiled once.
-    compiled_segments: dict[tuple[Definition, datetime], CompiledSegment] = field(
-        init=False, default_factory=dict
-    )
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.field_loaders: dict[tuple[str, str], DataLoader[str, Any]] = {}
+        self.page_loaders: dict[tuple[str, str], DataLoader[PageKey, Page[Any]]] = {}
+        # Segments compiled in this request, by (definition, asOf): each compiled once.
+        self.compiled_segments: dict[tuple[Definition, datetime], CompiledSegment] = {}
 
-    def __post_init__(self) -> None:
-        g = self.graph
-        self.customer = by_key(g, "customers/by_ids", _none)
-        self.product = by_key(g, "products/by_ids", _none)
-        self.tag_by_name = by_key(g, "tags/by_names", _none)
-        self.customer_tasks = by_key(g, "customers/tasks", list)
-        self.segment = by_key(g, "segments/by_ids", _none)
-        self.segment_results = segment_results(g, self.compile_segment)
+    @cached_property
+    def customer(self) -> DataLoader[str, CustomerRow | None]:
+        return by_key(self.graph, "customers/by_ids", _none)
+
+    @cached_property
+    def product(self) -> DataLoader[str, ProductRow | None]:
+        return by_key(self.graph, "products/by_ids", _none)
+
+    @cached_property
+    def tag_by_name(self) -> DataLoader[str, TagRow | None]:
+        return by_key(self.graph, "tags/by_names", _none)
+
+    @cached_property
+    def customer_tasks(self) -> DataLoader[str, list[TaskRow]]:
+        return by_key(self.graph, "customers/tasks", list)
+
+    @cached_property
+    def segment(self) -> DataLoader[str, SegmentRow | None]:
+        return by_key(self.graph, "segments/by_ids", _none)
+
+    @cached_property
+    def segment_results(self) -> DataLoader[Evaluation, Result]:
+        return segment_results(self.graph, self.compile_segment)
 
     def field_loader(self, type_name: str, field_name: str) -> DataLoader[str, Any]:
         """`Type.field` for a batch of parent ids: its fragment, every property projected."""
@@ -159,7 +163,6 @@ class Loaders:
         """Forget everything loaded so far (after a mutation changed the graph)."""
         self.field_loaders.clear()
         self.page_loaders.clear()
-        for f in fields(self):
-            loader = getattr(self, f.name)
+        for loader in vars(self).values():  # the by-id loaders built so far (cached_property)
             if isinstance(loader, DataLoader):
                 loader.clear_all()

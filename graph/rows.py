@@ -57,7 +57,7 @@ class ProductRow(TypedDict):
 class InteractionRow(TypedDict):
     id: str
     type: str
-    occurredAt: DateTime
+    occurredAt: NotRequired[DateTime]  # a translated read has it only where it is selected
     customerId: str
     productId: NotRequired[str | None]
     channel: NotRequired[str]

@@ -25,6 +25,7 @@ DataLoaders return, so a loader and a translated read share one fragment.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -61,7 +62,7 @@ ALWAYS: dict[str, tuple[str, ...]] = {
     "Customer": ("name",),
     "Tag": ("name",),
     "Product": ("name",),
-    "Interaction": ("type", "occurredAt"),
+    "Interaction": ("type",),
 }
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
@@ -113,9 +114,12 @@ def fragment(type_name: str, field_name: str) -> Fragment | None:
 
 @dataclass
 class Statement:
-    """Cypher being built: its parameters and the counter that keeps names apart."""
+    """Cypher being built: its parameters and the counter that keeps names apart. With
+    `text=False` only the parameters are collected: the same walk, no text (for a selection
+    whose statement is cached: the text depends on the selection's shape, not its values)."""
 
     params: dict[str, Any] = field(default_factory=dict)
+    text: bool = True
     _count: int = 0
 
     def render(
@@ -137,8 +141,13 @@ class Statement:
             raise KeyError(f"cypher/{part.name}.cypher needs parameters {sorted(missing)}")
         names = {name: f"f{n}_{name}" if prefix else name for name in part.params}
         self.params |= {names[name]: values[name] for name in part.params}
-        text = _PARAM.sub(lambda m: "$" + names[m.group(1)], part.text)
         node = f"n{n}"
+        if not self.text:
+            if part.projects is not None:  # one {{fields}} (test_translate checks the files)
+                below = None if selection is None else selection.at(*part.at)
+                self.fields(part.projects, node, below)
+            return ""
+        text = _PARAM.sub(lambda m: "$" + names[m.group(1)], part.text)
 
         def expand(match: re.Match[str]) -> str:
             placeholder = match.group(1)
@@ -173,13 +182,25 @@ class Statement:
         return "".join(f", {entry}" for entry in entries)
 
 
+VIEW_CACHE = 512  # statements kept by the shape of their selection (LRU)
+_views: OrderedDict[Selection, str] = OrderedDict()
+
+
 def view(name: str, selections: Iterable[Selection], **params: Any) -> tuple[str, dict[str, Any]]:
     """The statement of `cypher/views/<name>.cypher` projecting `selections` from its root
-    node, and its parameters (`params`: the view's own)."""
+    node, and its parameters (`params`: the view's own). The text is built once per shape of
+    selection (Selections compare by name, key and children, not by their values)."""
     part = fragments()[f"views/{name}"]
-    statement = Statement()
     root = Selection(name, name, params, tuple(selections))
-    text = statement.render(part, "", root, prefix=False)
+    text = _views.get(root)
+    statement = Statement(text=text is None)
+    rendered = statement.render(part, "", root, prefix=False)
+    if text is None:
+        text = _views[root] = rendered
+        if len(_views) > VIEW_CACHE:
+            _views.popitem(last=False)
+    else:
+        _views.move_to_end(root)
     return text, statement.params
 
 

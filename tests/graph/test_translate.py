@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from graph.db import Graph
+from graph.translate import projection
 from graph.translate.projection import fragment, fragments, loader, view
 from graph.translate.selection import Selection
 from tests.graph.conftest import explain, missing_params, unknown_tokens
@@ -77,9 +78,13 @@ def test_values_travel_as_parameters_only() -> None:
 
 
 def test_nested_nodes_project_only_what_is_selected_and_what_their_types_need() -> None:
-    """Interaction nodes always carry `type` and `occurredAt` (the schema type is built from
-    them) and their customer's and product's ids (for fields left to the DataLoaders)."""
+    """Interaction nodes always carry `type` (the schema type is built from it) and their
+    customer's and product's ids (for fields left to the DataLoaders); `occurredAt` only when
+    selected (decoding a DateTime is the driver's costliest value)."""
     interactions = S("interactions", "interactions", PAGE, nodes(S("id", "id")))
+    text, _ = view("customer", (interactions,), id="c1")
+    assert "n2 {.id, .type, customerId: n1.id," in text
+    interactions = S("interactions", "interactions", PAGE, nodes(S("occurredAt", "at")))
     text, _ = view("customer", (interactions,), id="c1")
     assert "n2 {.id, .type, .occurredAt, customerId: n1.id," in text
 
@@ -140,3 +145,39 @@ async def test_a_selection_using_every_fragment_three_deep_plans(
     assert unknown_tokens(statuses) == []
     assert missing_params(statuses) == set(bound)
     assert used == set()  # fragment names never leak into the text (comments are stripped)
+
+
+def with_values(selections: tuple[Selection, ...], bump: int) -> tuple[Selection, ...]:
+    """The same shape with other values: every `limit` parameter raised by `bump`."""
+    return tuple(
+        Selection(
+            s.name,
+            s.key,
+            {k: v + bump if k == "limit" else v for k, v in s.params.items()},
+            with_values(s.children, bump),
+        )
+        for s in selections
+    )
+
+
+def test_a_cached_statement_takes_the_new_values() -> None:
+    """The text is built once per shape; a later request of the same shape gets that text
+    with its own values, exactly what building it afresh gives."""
+    projection._views.clear()
+    shape = everything(3)
+    first = view("customers", shape, limit=3, after="")
+    other = with_values(shape, 10)
+    cached = view("customers", other, limit=7, after="c9")
+    projection._views.clear()
+    fresh = view("customers", other, limit=7, after="c9")
+    assert cached == fresh
+    assert cached[0] == first[0] and cached[1] != first[1]
+    assert sorted(v for k, v in cached[1].items() if k.endswith("_limit")) == sorted(
+        v + 10 for k, v in first[1].items() if k.endswith("_limit")
+    )
+
+
+def test_every_projecting_fragment_has_one_fields_placeholder() -> None:
+    """What the parameters-only walk of a cached statement relies on (Statement.render)."""
+    for part in fragments().values():
+        assert part.text.count("{{fields}}") == (part.projects is not None), part.name
