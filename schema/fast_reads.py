@@ -24,15 +24,22 @@ What it trades: field-level extensions other than `PersonalData` do not run for 
 requests (there are none on these types today; a new one must be added to `_leaf`), and a
 request that turns out not to be answerable after its statement ran costs a second round trip.
 `C360_FAST_READS=false` turns it off.
+
+A document answered once is remembered by its text (`AnsweredDocuments`), and later requests
+with it take the fast lane (`fast_lane`, called by the HTTP layer): the role check and the
+answer, without Strawberry's execution and its extension hooks, which would only hit the
+parse and validation caches again.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
@@ -43,6 +50,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLScalarType,
+    GraphQLSchema,
     NameNode,
     OperationType,
     get_named_type,
@@ -50,6 +58,7 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionResult as HTTPResult
 
 from graph import views
 from graph.paging import Page
@@ -62,7 +71,7 @@ from schema.customer import Customer
 from schema.interaction import Interaction
 from schema.product import Product
 from schema.scalars import as_datetime
-from schema.security import PersonalData
+from schema.security import PersonalData, refusal
 from schema.tag import Tag, TagAssignment
 
 log = logging.getLogger("c360.api")
@@ -96,37 +105,112 @@ class FastReads(SchemaExtension):
             and context.settings.fast_reads
             and execution.graphql_document is not None
         ):
-            try:
-                data = await answer(execution, context)
-            except Untranslatable as reason:
-                log.debug("not on the fast path: %s", reason)
-            except Exception:  # graphql-core runs the request again and reports the error
-                log.debug("fast path failed; executing field by field", exc_info=True)
-            else:
-                if data is not None:
-                    execution.result = ExecutionResult(data=data, errors=None)
+            schema = execution.schema
+            data = await attempt(
+                schema._schema,
+                execution.graphql_document,
+                execution.operation_name,
+                execution.variables,
+                context,
+            )
+            if data is not None:
+                execution.result = ExecutionResult(data=data, errors=None)
+                if isinstance(schema, AnsweredDocuments):
+                    schema.remember(
+                        execution.query, execution.operation_name, execution.graphql_document
+                    )
         yield
 
 
-async def answer(execution: Any, context: Context) -> dict[str, Any] | None:
+class AnsweredDocuments:
+    """A schema's memory of the documents the fast path answered, by (text, operation name):
+    each one parsed, validated under the schema's limits and answered whole once. A later
+    request with the same text skips Strawberry's execution (its extension hooks: the parse
+    and validation caches it would hit anyway) through `fast_lane`; the role check still runs
+    for every request, and anything else falls back to ordinary execution."""
+
+    SIZE = 512
+    _schema: GraphQLSchema  # graphql-core's schema, which strawberry.Schema holds
+
+    def __init__(self) -> None:
+        self.answered: OrderedDict[tuple[str, str | None], DocumentNode] = OrderedDict()
+
+    def remember(self, query: str | None, operation: str | None, document: DocumentNode) -> None:
+        if query is None:
+            return
+        self.answered[query, operation] = document
+        if len(self.answered) > self.SIZE:
+            self.answered.popitem(last=False)
+
+    def answered_document(self, query: str | None, operation: str | None) -> DocumentNode | None:
+        if query is None:
+            return None
+        document = self.answered.get((query, operation))
+        if document is not None:
+            self.answered.move_to_end((query, operation))
+        return document
+
+
+async def fast_lane(
+    schema: Any,
+    query: str | None,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+    context: Context,
+) -> HTTPResult | None:
+    """The result of a request whose document the fast path answered before, without
+    Strawberry's execution; None sends the request through it (a refusal, bad variables,
+    anything the fast path does not answer: ordinary execution reports it)."""
+    if not isinstance(schema, AnsweredDocuments) or not context.settings.fast_reads:
+        return None
+    document = schema.answered_document(query, operation_name)
+    if document is None or refusal(context, document, operation_name) is not None:
+        return None
+    data = await attempt(schema._schema, document, operation_name, variables, context)
+    return None if data is None else HTTPResult(data=data, errors=None)
+
+
+async def attempt(
+    schema: GraphQLSchema,
+    document: DocumentNode | None,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+    context: Context,
+) -> dict[str, Any] | None:
+    """The response data, or None when the fast path does not answer the request."""
+    if document is None:
+        return None
+    try:
+        return await answer(schema, document, operation_name, variables, context)
+    except Untranslatable as reason:
+        log.debug("not on the fast path: %s", reason)
+    except Exception:  # graphql-core runs the request again and reports the error
+        log.debug("fast path failed; executing field by field", exc_info=True)
+    return None
+
+
+async def answer(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+    context: Context,
+) -> dict[str, Any] | None:
     """The response data, or None when the request is not for the fast path."""
-    document = execution.graphql_document
-    operation = get_operation_ast(document, execution.operation_name)
+    operation = get_operation_ast(document, operation_name)
     if operation is None or operation.operation is not OperationType.QUERY:
         return None
-    schema = execution.schema._schema
-    variables = get_variable_values(
-        schema, operation.variable_definitions or (), execution.variables or {}
-    )
-    if isinstance(variables, list):  # bad variables: graphql-core reports them
+    coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
+    if isinstance(coerced, list):  # bad variables: graphql-core reports them
         return None
     fragments = {
         definition.name.value: definition
         for definition in document.definitions
         if isinstance(definition, FragmentDefinitionNode)
     }
-    walk = Walk(schema, fragments, variables, context.settings, strict=True)
+    walk = Walk(schema, fragments, coerced, context.settings, strict=True)
     query = schema.query_type
+    assert query is not None
     # the operation's selection set, held as a field's, is where the walk starts
     root_node = FieldNode(name=NameNode(value="query"), selection_set=operation.selection_set)
     roots = walk.fields(query, [root_node])

@@ -4,6 +4,7 @@ layer (schema/security.py) and error masking."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -14,14 +15,18 @@ from strawberry.types import ExecutionContext
 from core.settings import Settings
 from schema.errors import C360MaskErrors, ErrorCodes, log_expected
 from schema.events import Subscription
-from schema.fast_reads import FastReads
+from schema.fast_reads import AnsweredDocuments, FastReads
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALARS
 from schema.security import Authorize, limits
 
 
-class Schema(strawberry.Schema):
+class Schema(strawberry.Schema, AnsweredDocuments):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        strawberry.Schema.__init__(self, *args, **kwargs)
+        AnsweredDocuments.__init__(self)
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:

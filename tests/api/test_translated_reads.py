@@ -6,15 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import strawberry
+from starlette.testclient import TestClient
 
 import resolvers.customers
+from core.settings import Settings
 from graph.db import Graph, counting_round_trips
 from graph.ingest.seed import seed_graph
 from graph.translate.projection import fragment
 from graph.translate.selection import Selection
 from security.masking import mask_email
 from security.roles import Role
+from server import create_app
 from tests.api.conftest import Api
+from tests.tokens import auth_header
 
 # The contract's customer 360 and page of customers (../shared/peer/bench.py R1, R2).
 R1 = """query ($id: ID!) { customer(id: $id) { id name email phone stage totalSpend purchaseCount
@@ -187,3 +192,41 @@ async def test_a_bad_argument_fails_its_own_field_only(api: Api, graph: Graph) -
     [error] = [e.formatted for e in result.errors]
     assert error["path"] == ["customer", "interactions"]
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "first"}
+
+
+def test_a_document_answered_once_skips_strawberrys_execution(
+    shop: Graph, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second request with a document the fast path answered goes straight to it (the
+    fast lane); the role check, bad variables and other documents still take the full path."""
+    query = "query ($id: ID!) { customer(id: $id) { name email tags { name } } }"
+    with TestClient(create_app(settings)) as client:
+
+        def post(body: dict[str, Any], role: Role | None = Role.VIEWER) -> Any:
+            headers = auth_header(role) if role else {}
+            return client.post("/graphql", json=body, headers=headers).json()
+
+        first = post({"query": query, "variables": {"id": "c1"}})
+        assert first == {
+            "data": {
+                "customer": {"name": "Alice", "email": "a***@example.com",
+                             "tags": [{"name": "Gold"}, {"name": "VIP"}]}
+            }
+        }  # fmt: skip
+        executed: list[str | None] = []
+        execute = strawberry.Schema.execute
+
+        async def recorded(self: Any, query: str | None, *args: Any, **kwargs: Any) -> Any:
+            executed.append(query)
+            return await execute(self, query, *args, **kwargs)
+
+        monkeypatch.setattr(strawberry.Schema, "execute", recorded)
+        again = post({"query": query, "variables": {"id": "c2"}})
+        assert again == {"data": {"customer": {"name": "Bob", "email": None,
+                                               "tags": [{"name": "VIP"}]}}}  # fmt: skip
+        assert executed == []  # answered by the fast lane
+        anonymous = post({"query": query, "variables": {"id": "c1"}}, role=None)
+        assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        bad = post({"query": query, "variables": {"id": None}})
+        assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+        assert executed == [query, query]  # both through Strawberry, which reported them
