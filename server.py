@@ -106,6 +106,7 @@ def prefers_graphql_response_json(accept: str) -> bool:
 
 HTTP_CODES = {
     400: "BAD_REQUEST",
+    401: "UNAUTHENTICATED",
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
     413: "PAYLOAD_TOO_LARGE",
@@ -189,16 +190,27 @@ class GraphQLApp(GraphQL[Context, None]):
     ) -> Response | WebSocket:
         """Strawberry's request handling, answered as GraphQL over HTTP asks: in
         application/graphql-response+json when the client prefers it, with 400 for a request
-        error (a document that does not parse or validate, variables that do not coerce)."""
+        error (a document that does not parse or validate, variables that do not coerce), and
+        401 for a request without a valid token, before its document is even parsed."""
         if isinstance(request, WebSocket):
             return await super().run(request, context, root_value)  # type: ignore[arg-type]
         if isinstance(context, UnsetType):
             context = await self.get_context(request, Response())
         request.state.graphql_context = context
-        try:
-            response: Response = await super().run(request, context, root_value)  # type: ignore[arg-type]
-        except HTTPException as refused:  # no GraphQL request in it: bad JSON, a PUT...
-            response = refusal(refused.status_code, refused.reason)
+        response: Response
+        if context.principal is None and not self.should_render_graphql_ide(
+            self.request_adapter_class(request)
+        ):
+            # Refused before the document is parsed or validated: no work for an anonymous
+            # caller, and nothing about the schema (no "Did you mean ...?").
+            error = context.auth_error or Unauthenticated("no bearer token")
+            response = refusal(401, error.message)
+            response.headers["www-authenticate"] = "Bearer"
+        else:
+            try:
+                response = await super().run(request, context, root_value)  # type: ignore[arg-type]
+            except HTTPException as refused:  # no GraphQL request in it: bad JSON, a PUT...
+                response = refusal(refused.status_code, refused.reason)
         if (
             response.media_type == "application/json"
             and not isinstance(response, StreamingResponse)

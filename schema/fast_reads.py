@@ -163,6 +163,8 @@ async def fast_lane(
     anything the fast path does not answer: ordinary execution reports it)."""
     if not isinstance(schema, AnsweredDocuments) or not context.settings.fast_reads:
         return None
+    if not isinstance(operation_name, str | None):  # Strawberry refuses it with a 400
+        return None
     document = schema.answered_document(query, operation_name)
     if document is None or refusal(context, document, operation_name) is not None:
         return None

@@ -128,10 +128,18 @@ def test_graphql_transport_ws_needs_a_token(shop: Any, settings: Settings) -> No
 def test_http_requests_need_a_valid_token(shop: Any, settings: Settings) -> None:
     query = {"query": '{ customer(id: "c1") { name email } }'}
     with TestClient(create_app(settings)) as anonymous:
-        for headers in [{}, {"Authorization": "Bearer x.y.z"}, {"Authorization": "Basic abc"}]:
-            body = anonymous.post("/graphql", json=query, headers=headers).json()
-            assert body["data"] is None
-            assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", headers
+        for headers, reason in [
+            ({}, "no bearer token: send Authorization: Bearer <JWT>"),
+            ({"Authorization": "Bearer x.y.z"}, "the bearer token is not valid: "),
+            ({"Authorization": "Basic abc"}, "the Authorization header must be 'Bearer <JWT>'"),
+        ]:
+            response = anonymous.post("/graphql", json=query, headers=headers)
+            assert response.status_code == 401
+            assert response.headers["www-authenticate"] == "Bearer"
+            [error] = response.json()["errors"]  # and no data: nothing ran
+            assert response.json().keys() == {"errors"}
+            assert error["extensions"] == {"code": "UNAUTHENTICATED"}
+            assert error["message"].startswith(reason), headers
         viewer = anonymous.post("/graphql", json=query, headers=auth_header(Role.VIEWER))
         assert viewer.json() == {
             "data": {"customer": {"name": "Alice", "email": "a***@example.com"}}
@@ -139,6 +147,31 @@ def test_http_requests_need_a_valid_token(shop: Any, settings: Settings) -> None
         # health and GraphiQL need no token
         assert anonymous.get("/healthz").status_code == 200
         assert anonymous.get("/graphql", headers={"Accept": "text/html"}).status_code == 200
+
+
+def test_anonymous_documents_are_neither_parsed_nor_validated(
+    shop: Any, settings: Settings
+) -> None:
+    """Without a valid token nothing about the schema comes back (no "Did you mean 'email'?"),
+    and a large document costs nothing to refuse."""
+    typo = {"query": "{ customers { edges { node { emial } } } }"}
+    fields = " ".join(f"f{i}: customers {{ totalCount }}" for i in range(420))
+    big = {"query": "{ " + fields + " }"}
+    broken = {"query": "{ customers(first: ) }"}
+    with TestClient(create_app(settings)) as anonymous:
+        for body in (typo, big, broken):
+            response = anonymous.post("/graphql", json=body)
+            assert (response.status_code, response.json()) == (
+                401,
+                {
+                    "errors": [
+                        {
+                            "message": "no bearer token: send Authorization: Bearer <JWT>",
+                            "extensions": {"code": "UNAUTHENTICATED"},
+                        }
+                    ]
+                },
+            )
 
 
 def test_request_body_size_is_limited(shop: Any, settings: Settings) -> None:

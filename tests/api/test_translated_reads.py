@@ -17,6 +17,7 @@ from graph.translate.projection import fragment
 from graph.translate.selection import Selection
 from security.masking import mask_email
 from security.roles import Role
+from security.tokens import mint
 from server import create_app
 from tests.api.conftest import Api
 from tests.tokens import auth_header
@@ -198,7 +199,7 @@ def test_a_document_answered_once_skips_strawberrys_execution(
     shop: Graph, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The second request with a document the fast path answered goes straight to it (the
-    fast lane); the role check, bad variables and other documents still take the full path."""
+    fast lane); bad variables and anything it does not answer still take the full path."""
     query = "query ($id: ID!) { customer(id: $id) { name email tags { name } } }"
     with TestClient(create_app(settings)) as client:
 
@@ -229,4 +230,12 @@ def test_a_document_answered_once_skips_strawberrys_execution(
         assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
         bad = post({"query": query, "variables": {"id": None}})
         assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-        assert executed == [query, query]  # both through Strawberry, which reported them
+        # a valid token without a c360 role: the fast lane's role check sends it through
+        roleless = mint(settings, roles=[], subject="stranger", ttl_s=60)
+        refused = client.post(
+            "/graphql",
+            json={"query": query, "variables": {"id": "c1"}},
+            headers={"Authorization": f"Bearer {roleless}"},
+        ).json()
+        assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        assert executed == [query, query]  # through Strawberry, which reported them
