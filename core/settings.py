@@ -45,8 +45,12 @@ class Settings(BaseSettings):
     # RS256: the identity provider's public key (a PEM file) or its JWKS address.
     jwt_public_key: Path | None = Field(default=None, alias="C360_JWT_PUBLIC_KEY")
     jwks_url: str | None = Field(default=None, alias="C360_JWKS_URL")
+    # Every token's `iss` must be this: c360's own ("c360") by default with HS256; required
+    # with RS256 (the identity provider's).
     jwt_issuer: str | None = Field(default=None, alias="C360_JWT_ISSUER")
     jwt_audience: str | None = Field(default=None, alias="C360_JWT_AUDIENCE")
+    # Tokens valid for longer than this (exp - iat) are refused, and `c360 token` mints none.
+    max_token_ttl_s: int = Field(default=86_400, ge=1, alias="C360_MAX_TOKEN_TTL_S")
     # Abuse limits for GraphQL requests.
     max_query_depth: int = Field(default=10, ge=1, alias="C360_MAX_DEPTH")
     max_aliases: int = Field(default=30, ge=1, alias="C360_MAX_ALIASES")

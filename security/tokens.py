@@ -1,8 +1,9 @@
 """Bearer tokens: JWTs signed HS256 with the server's secret, or RS256 by an identity provider.
 
-A token carries `sub`, `roles` and `exp` (required). Only the configured algorithm is
-accepted, so `alg: none` and algorithm-confusion tokens fail like tampered or expired ones:
-with `Unauthenticated` and a reason.
+A token carries `sub`, `roles`, `exp` and `iss` (the configured issuer), and is valid for at
+most C360_MAX_TOKEN_TTL_S. Only the configured algorithm is accepted, so `alg: none` and
+algorithm-confusion tokens fail like tampered or expired ones: with `Unauthenticated` and a
+reason.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import jwt
 
-from core.errors import ConfigurationError, Unauthenticated
+from core.errors import BadUserInput, ConfigurationError, Unauthenticated
 from core.settings import Settings
 from security.roles import Principal, Role
 
@@ -68,13 +69,17 @@ def mint(
         raise ConfigurationError(
             "c360 token signs HS256 tokens; with RS256 your identity provider issues them"
         )
+    if ttl_s > settings.max_token_ttl_s:
+        raise BadUserInput(
+            "ttl", f"{ttl_s} s is longer than C360_MAX_TOKEN_TTL_S ({settings.max_token_ttl_s} s)"
+        )
     issued = int(time.time() if now is None else now)
     claims: dict[str, Any] = {
         "sub": subject,
         "roles": sorted(str(role) for role in roles),
         "iat": issued,
         "exp": issued + ttl_s,
-        "iss": ISSUER,
+        "iss": settings.jwt_issuer or ISSUER,
     }
     return jwt.encode(claims, hs256_secret(settings), algorithm="HS256")
 
@@ -92,8 +97,14 @@ class TokenVerifier:
     def __init__(self, settings: Settings) -> None:
         self._verified: OrderedDict[str, tuple[Principal, float, float]] = OrderedDict()
         self.algorithm = settings.jwt_algorithm
-        self.issuer = settings.jwt_issuer
+        self.issuer = settings.jwt_issuer or (ISSUER if self.algorithm == "HS256" else None)
         self.audience = settings.jwt_audience
+        self.max_ttl_s = settings.max_token_ttl_s
+        if self.issuer is None:
+            raise ConfigurationError(
+                "C360_JWT_ISSUER is not set: with RS256 every token's iss must match your "
+                "identity provider's issuer"
+            )
         self._jwks: jwt.PyJWKClient | None = None
         self._key: Any = None
         if self.algorithm == "HS256":
@@ -137,12 +148,21 @@ class TokenVerifier:
                 algorithms=[self.algorithm],
                 issuer=self.issuer,
                 audience=self.audience,
-                options={"require": ["exp", "sub"], "verify_aud": self.audience is not None},
+                options={
+                    "require": ["exp", "sub", "iss"],
+                    "verify_aud": self.audience is not None,
+                },
             )
         except jwt.ExpiredSignatureError as e:
             raise Unauthenticated("the bearer token has expired") from e
         except jwt.PyJWTError as e:
             raise Unauthenticated(f"the bearer token is not valid: {e}") from e
+        lifetime = float(claims["exp"]) - float(claims.get("iat", time.time()))
+        if lifetime > self.max_ttl_s:
+            raise Unauthenticated(
+                f"the bearer token is valid for {lifetime:.0f} s, longer than "
+                f"C360_MAX_TOKEN_TTL_S ({self.max_ttl_s} s)"
+            )
         roles = claims.get("roles", [])
         if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
             raise Unauthenticated("the bearer token's roles must be a list of strings")

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import SecretStr
 
-from core.errors import ConfigurationError, Unauthenticated
+from core.errors import BadUserInput, ConfigurationError, Unauthenticated
 from core.settings import Settings
 from security.roles import Role
 from security.tokens import TokenVerifier, mint
@@ -89,7 +89,7 @@ def forged(claims: dict[str, Any], secret: str = SECRET, algorithm: str = "HS256
 
 
 def valid_claims(**update: Any) -> dict[str, Any]:
-    return {"sub": "x", "roles": ["admin"], "exp": int(time.time()) + 86_400} | update
+    return {"sub": "x", "roles": ["admin"], "exp": int(time.time()) + 3_600, "iss": "c360"} | update
 
 
 @pytest.mark.parametrize(
@@ -177,6 +177,41 @@ async def test_rs256_with_an_identity_providers_public_key(tmp_path: Path) -> No
         mint(settings, roles=[Role.ADMIN], subject="x", ttl_s=60)
 
 
+async def test_long_lived_tokens_and_foreign_issuers_are_refused() -> None:
+    """C360_MAX_TOKEN_TTL_S bounds a token's life (exp - iat, or exp - now without iat), and
+    `iss` must be the configured issuer (c360's own by default with HS256)."""
+    verifier = TokenVerifier(hs_settings())
+    now = int(time.time())
+    day = 86_400
+    assert (await principal(verifier, forged(valid_claims(iat=now, exp=now + day)))).subject
+    for claims, reason in [
+        (valid_claims(iat=now, exp=now + day + 1), "valid for 86401 s, longer than"),
+        (valid_claims(exp=now + 2 * day), "longer than C360_MAX_TOKEN_TTL_S (86400 s)"),
+        (valid_claims(iat=now - 3 * day, exp=now + 60), "valid for 259260 s"),
+        (valid_claims(iss="someone-else"), "Invalid issuer"),
+        ({k: v for k, v in valid_claims().items() if k != "iss"}, '"iss"'),
+    ]:
+        with pytest.raises(Unauthenticated) as refused:
+            await principal(verifier, forged(claims))
+        assert reason in refused.value.message, refused.value.message
+    shorter = TokenVerifier(hs_settings(max_token_ttl_s=600))
+    with pytest.raises(Unauthenticated, match="600 s"):
+        await principal(shorter, forged(valid_claims(iat=now, exp=now + 601)))
+    with pytest.raises(BadUserInput, match="ttl: 86401 s is longer than C360_MAX_TOKEN_TTL_S"):
+        mint(hs_settings(), roles=[Role.ADMIN], subject="x", ttl_s=day + 1)
+    own = TokenVerifier(hs_settings(jwt_issuer="https://c360.example.com"))
+    minted = mint(
+        hs_settings(jwt_issuer="https://c360.example.com"), roles=[], subject="x", ttl_s=60
+    )
+    assert (await principal(own, minted)).subject == "x"
+    with pytest.raises(ConfigurationError, match="C360_JWT_ISSUER is not set"):
+        TokenVerifier(
+            Settings.model_construct(
+                jwt_algorithm="RS256", jwt_public_key=Path("idp.pem"), jwt_issuer=None
+            )
+        )
+
+
 def test_a_short_or_missing_secret_is_a_configuration_error() -> None:
     short = Settings.model_construct(jwt_algorithm="HS256", neo4j_uri="bolt://db:7687")
     with pytest.raises(ConfigurationError, match="C360_JWT_SECRET is not set"):
@@ -225,6 +260,16 @@ def test_c360_token_mints_what_the_server_accepts(tmp_path: Path) -> None:
         [str(C360), "token", "--role", "boss"], env=env, capture_output=True, text=True
     )
     assert bad.returncode != 0 and "boss" in bad.stderr and "Traceback" not in bad.stderr
+    long_lived = subprocess.run(
+        [str(C360), "token", "--role", "admin", "--ttl", "86401"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert (long_lived.returncode, long_lived.stdout) == (1, "")
+    assert long_lived.stderr.strip() == (
+        "error: ttl: 86401 s is longer than C360_MAX_TOKEN_TTL_S (86400 s)"
+    )
     unset = subprocess.run(
         [str(C360), "token", "--role", "admin"],
         env={k: v for k, v in env.items() if k != "C360_JWT_SECRET"},
@@ -261,11 +306,12 @@ async def test_rs256_keys_from_an_identity_providers_jwks_endpoint() -> None:
                 jwt_algorithm="RS256",
                 jwks_url=url,
                 jwt_public_key=None,
-                jwt_issuer=None,
+                jwt_issuer="https://idp.example.com",
                 jwt_audience=None,
             )
         )
-        good = jwt.encode(valid_claims(roles=["analyst"]), private, "RS256", headers={"kid": "k1"})
+        claims = valid_claims(roles=["analyst"], iss="https://idp.example.com")
+        good = jwt.encode(claims, private, "RS256", headers={"kid": "k1"})
         who = await principal(verifier, good)
         assert who.roles == {Role.ANALYST} and not who.sees_personal_data
         forged_key = jwt.encode(valid_claims(), stranger, "RS256", headers={"kid": "k1"})
