@@ -2,7 +2,10 @@
 
 Rows stream from one query straight to the output, so memory stays flat for any segment size.
 Columns are the graph model's Customer properties, always in this order, so a spreadsheet or a
-mailing tool sees the same header whatever the data holds.
+mailing tool sees the same header whatever the data holds. A CSV cell that a spreadsheet would
+run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return; imported
+names and notes are anyone's text) is written with a leading `'`, which spreadsheets show as
+text (OWASP's advice against formula injection); JSON Lines keep the values as they are.
 """
 
 from __future__ import annotations
@@ -52,6 +55,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell that no spreadsheet runs as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _row(customer: CustomerRow, masked: bool) -> dict[str, Any]:
     row = {column: _plain(customer.get(column)) for column in COLUMNS}
     if masked:  # the same masks as the API's for roles without personal data
@@ -94,7 +107,7 @@ async def write(
         writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
         async for customer in customers:
-            writer.writerow(_row(customer, masked))
+            writer.writerow({key: _cell(value) for key, value in _row(customer, masked).items()})
             written += 1
     else:
         async for customer in customers:

