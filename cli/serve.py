@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 import uvicorn
+from rich.console import Console
 from uvicorn.config import LOGGING_CONFIG
 
 from cli.output import console, run, user_errors
@@ -70,6 +71,29 @@ def graphiql_headers(settings: Settings) -> str | None:
     return json.dumps({"Authorization": f"Bearer {admin}"})
 
 
+GRAPHIQL_TOKEN_FILE = "graphiql-token"
+
+
+def offer_graphiql_headers(settings: Settings, out: Console) -> None:
+    """On the local default, the admin header for GraphiQL: kept in C360_HOME/graphiql-token
+    (owner-only), and printed only to a terminal: where the output is a pipe or a file it
+    ends in logs, so only the file's path is."""
+    if (header := graphiql_headers(settings)) is None:
+        return
+    path = settings.c360_home / GRAPHIQL_TOKEN_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)  # created afresh, owner-only, never through a planted link
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(header + "\n")
+    shown = header if out.is_terminal else f"in {path} (the output is not a terminal)"
+    out.print(
+        f"GraphiQL headers (admin, valid {ADMIN_TTL_S // 3600} h): {shown}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
 async def prepare(settings: Settings, demo_customers: int | None = None) -> None:
     """Before serving: reach Neo4j (starting the local one when needed), so a wrong address
     or password ends here with one line instead of a failed server start. With
@@ -120,12 +144,7 @@ def serve(
         settings = settings.model_copy(update={"rules_every_s": rules_every})
     run(prepare(settings, demo_customers if demo else None))
     console.print(f"GraphiQL: {graphiql_url(host, port)}", highlight=False, soft_wrap=True)
-    if (header := graphiql_headers(settings)) is not None:
-        console.print(
-            f"GraphiQL headers (admin, valid {ADMIN_TTL_S // 3600} h): {header}",
-            highlight=False,
-            soft_wrap=True,
-        )
+    offer_graphiql_headers(settings, console)
     from server import NoDelayHttpTools, create_app  # here: other commands need not load them
 
     processes = workers or os.cpu_count() or 1

@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import http.server
+import io
 import json
 import os
 import stat
@@ -334,3 +335,35 @@ async def test_serve_offers_an_admin_header_on_the_local_default_only(tmp_path: 
     who = await TokenVerifier(local).principal(json.loads(headers)["Authorization"])
     assert who.roles == {Role.ADMIN} and who.subject == "local-admin"
     assert graphiql_headers(hs_settings()) is None  # NEO4J_URI set: no token printed
+
+
+async def test_the_admin_header_is_printed_to_terminals_only(tmp_path: Path) -> None:
+    """Where the output is a pipe or a file (a log), `c360 serve` prints the path of the
+    owner-only file that holds the GraphiQL header, not the token."""
+    from rich.console import Console
+
+    from cli.serve import offer_graphiql_headers
+
+    local = Settings.model_construct(
+        jwt_algorithm="HS256", jwt_secret=None, neo4j_uri=None, c360_home=tmp_path
+    )
+    saved = tmp_path / "graphiql-token"
+    saved.symlink_to(tmp_path / "elsewhere")  # a planted link is replaced, not followed
+    for terminal in (False, True):
+        printed = io.StringIO()
+        offer_graphiql_headers(local, Console(file=printed, force_terminal=terminal, width=10_000))
+        header = saved.read_text().strip()
+        who = await TokenVerifier(local).principal(json.loads(header)["Authorization"])
+        assert who.subject == "local-admin"
+        assert stat.S_IMODE(saved.stat().st_mode) == 0o600 and not saved.is_symlink()
+        if terminal:
+            assert header in printed.getvalue()
+        else:
+            assert "Bearer" not in printed.getvalue()
+            assert printed.getvalue().strip() == (
+                f"GraphiQL headers (admin, valid 12 h): in {saved} (the output is not a terminal)"
+            )
+    assert not (tmp_path / "elsewhere").exists()
+    printed = io.StringIO()
+    offer_graphiql_headers(hs_settings(), Console(file=printed))  # NEO4J_URI set: none
+    assert printed.getvalue() == ""
