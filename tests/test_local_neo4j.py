@@ -43,8 +43,19 @@ def test_status_of_a_new_folder_says_stopped(tmp_path: Path) -> None:
 
 
 def test_start_serves_bolt_and_browser_on_loopback_with_a_private_password(home: Path) -> None:
+    home.chmod(0o755)  # as a user's own folder may be
     code, output = c360(home, "neo4j", "start", "--port", "0", "--heap", "512m")
     assert code == 0, output
+    # C360_HOME and everything Neo4j writes in it (the store, its logs): the owner's alone
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    written = [
+        path
+        for folder in ("data", "logs")
+        for path in (home / "neo4j" / folder).rglob("*")
+        if path.is_file()
+    ]
+    assert len(written) > 10
+    assert [p for p in written if stat.S_IMODE(p.stat().st_mode) & 0o077] == []
     assert "running" in output
     local = LocalNeo4j(home)
     config = local.config()

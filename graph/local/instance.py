@@ -75,15 +75,21 @@ class LocalNeo4j:
             return LocalConfig(**json.loads(self.config_file.read_text()))
         return LocalConfig()
 
-    def _save_config(self, config: LocalConfig) -> None:
+    def _own_home(self) -> None:
+        """C360_HOME exists and is its owner's alone (0700): the database, its logs, the
+        credentials and the token secret live in it."""
         self.home.mkdir(parents=True, exist_ok=True)
+        self.home.chmod(0o700)
+
+    def _save_config(self, config: LocalConfig) -> None:
+        self._own_home()
         self.config_file.write_text(json.dumps(asdict(config), indent=2) + "\n")
 
     def password(self) -> str:
         """The generated password, created (owner-readable only) on first use."""
         if self.credentials_file.exists():
             return str(json.loads(self.credentials_file.read_text())["password"])
-        self.home.mkdir(parents=True, exist_ok=True)
+        self._own_home()
         password = secrets.token_urlsafe(24)
         fd = os.open(self.credentials_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as out:
@@ -148,6 +154,7 @@ class LocalNeo4j:
                 )
         self._save_config(config)
         self.password()  # create before the server exists, so it can never be missing later
+        self._own_home()
 
         java = find_java()
         classpath = ensure_launcher_built(java)
@@ -171,7 +178,8 @@ class LocalNeo4j:
             f"--home-dir={self.neo4j_home}",
             f"--config-dir={self.neo4j_home / 'conf'}",
         ]
-        with open(self.console_file, "ab") as console:
+        console_fd = os.open(self.console_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(console_fd, "ab") as console:
             process = subprocess.Popen(
                 command,
                 cwd=self.neo4j_home,
@@ -179,6 +187,7 @@ class LocalNeo4j:
                 stdout=console,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # survives the CLI that started it; no terminal signals
+                umask=0o077,  # the store and the logs it writes: owner-only
             )
         self.pid_file.write_text(f"{process.pid}\n")
         try:
