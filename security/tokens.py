@@ -49,7 +49,7 @@ def hs256_secret(settings: Settings) -> bytes:
 def _home_secret(home: Path) -> bytes:
     path = home / SECRET_FILE
     if not path.exists():
-        home.mkdir(parents=True, exist_ok=True)
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)  # owner-only, as LocalNeo4j keeps it
         # O_EXCL: two processes starting at once agree on the first one's secret
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -222,11 +222,13 @@ def test_a_short_or_missing_secret_is_a_configuration_error() -> None:
 
 
 def test_the_local_default_generates_an_owner_only_secret_once(tmp_path: Path) -> None:
+    home = tmp_path / "new-home"  # created by the first token
     local = Settings.model_construct(
-        jwt_algorithm="HS256", jwt_secret=None, neo4j_uri=None, c360_home=tmp_path
+        jwt_algorithm="HS256", jwt_secret=None, neo4j_uri=None, c360_home=home
     )
     token = mint(local, roles=[Role.ADMIN], subject="x", ttl_s=60)
-    secret = tmp_path / "jwt-secret"
+    secret = home / "jwt-secret"
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
     assert stat.S_IMODE(secret.stat().st_mode) == 0o600
     assert len(secret.read_text().strip()) >= 32
     # the same secret next time: a token minted before still verifies
