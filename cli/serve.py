@@ -150,7 +150,9 @@ def serve(
     processes = workers or os.cpu_count() or 1
     options: dict[str, Any] = {"host": host, "port": port, "log_level": "info",
                                "log_config": log_config(), "http": NoDelayHttpTools,
-                               "loop": "uvloop"}  # fmt: skip
+                               "loop": "uvloop",
+                               # a WebSocket message over the body limit closes its socket
+                               "ws_max_size": settings.max_body_bytes}  # fmt: skip
     if processes == 1:
         uvicorn.run(functools.partial(create_app, settings), factory=True, **options)
         return

@@ -138,11 +138,11 @@ C360 = Path(sys.executable).with_name("c360")
 
 
 @contextlib.contextmanager
-def serving(*args: str) -> Iterator[str]:
+def serving(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """`c360 serve` on a free port of the test Neo4j (the settings fixture exported NEO4J_*),
-    polling for events every 0.1 s; yields its base URL and stops it afterwards."""
+    polling for events every 0.1 s, with `env` added; yields its base URL and stops it."""
     port = free_port()
-    env = os.environ | {"C360_EVENT_POLL": "0.1"}
+    env = os.environ | {"C360_EVENT_POLL": "0.1"} | (env or {})
     process = subprocess.Popen(
         [str(C360), "serve", "--port", str(port), "--workers", "1", *args],
         stdout=subprocess.DEVNULL,

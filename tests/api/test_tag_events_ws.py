@@ -12,6 +12,7 @@ from typing import Any
 import httpx2
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
 from core.settings import Settings
@@ -150,3 +151,22 @@ async def test_serve_runs_the_tag_rules_periodically(shop: Graph, settings: Sett
             assert time.monotonic() < deadline, "the rules did not run"
             await asyncio.sleep(0.5)
     assert found == ["c1", "c2"]
+
+
+async def test_a_message_over_the_body_limit_closes_the_socket(
+    shop: Graph, settings: Settings
+) -> None:
+    """C360_MAX_BODY_BYTES bounds WebSocket messages too (uvicorn's default is 16 MiB): the
+    socket is closed with 1009 (message too big) and nothing is subscribed."""
+    with serving(env={"C360_MAX_BODY_BYTES": "2000"}) as url:
+        ws = await connect(
+            url.replace("http", "ws") + "/graphql",
+            subprotocols=[Subprotocol("graphql-transport-ws")],
+        )
+        await ws.send(json.dumps({"type": "connection_init", "payload": auth_header(Role.ADMIN)}))
+        assert json.loads(await ws.recv()) == {"type": "connection_ack"}
+        padded = SUBSCRIBE + " " * 3000
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": padded}}))
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(ws.recv(), timeout=10)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
