@@ -23,6 +23,8 @@ from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -394,7 +396,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     await task
             await app.state.graph.close()
 
+    origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
+    cors = Middleware(
+        CORSMiddleware,
+        allow_origins=origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type", "Accept"],
+        max_age=600,
+    )
     return Starlette(
+        middleware=[cors] if origins else [],  # none configured: no cross-origin access
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),

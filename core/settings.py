@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=5000, ge=1, alias="C360_MAX_TOKENS")
     max_body_bytes: int = Field(default=1_000_000, ge=1, alias="C360_MAX_BODY_BYTES")
     introspection: bool = Field(default=True, alias="C360_INTROSPECTION")
+    # Browser origins allowed cross-origin access (comma-separated); empty: none.
+    cors_origins: str = Field(default="", alias="C360_CORS_ORIGINS")
     # Queries the graph answers whole skip graphql-core's per-field execution
     # (schema/fast_reads.py); off, every request is executed field by field.
     fast_reads: bool = Field(default=True, alias="C360_FAST_READS")

@@ -210,3 +210,33 @@ def test_rides_out_a_neo4j_restart(
             time.sleep(0.5)
         assert status == 200
         assert client.post("/graphql", json=query).json() == {"data": {"customer": {"name": "Bob"}}}
+
+
+def test_cross_origin_access_only_for_the_configured_origins(shop: Any, settings: Settings) -> None:
+    app_origin, evil = "https://app.example.com", "https://evil.example.com"
+    preflight = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization, content-type",
+    }
+    query = {"query": "{ __typename }"}
+    configured = settings.model_copy(
+        update={"cors_origins": f"{app_origin}, http://localhost:5173"}
+    )
+    with TestClient(create_app(configured)) as client:
+        allowed = client.options("/graphql", headers={"Origin": app_origin, **preflight})
+        assert allowed.status_code == 200
+        assert allowed.headers["access-control-allow-origin"] == app_origin
+        assert "authorization" in allowed.headers["access-control-allow-headers"].lower()
+        answered = client.post(
+            "/graphql", json=query, headers={"Origin": app_origin, **auth_header(Role.VIEWER)}
+        )
+        assert answered.headers["access-control-allow-origin"] == app_origin
+        assert answered.json() == {"data": {"__typename": "Query"}}
+        refused = client.options("/graphql", headers={"Origin": evil, **preflight})
+        assert refused.status_code == 400
+        assert "access-control-allow-origin" not in refused.headers
+    with TestClient(create_app(settings)) as client:  # the default: no cross-origin access
+        response = client.post(
+            "/graphql", json=query, headers={"Origin": app_origin, **auth_header(Role.VIEWER)}
+        )
+        assert "access-control-allow-origin" not in response.headers
