@@ -115,7 +115,7 @@ HTTP_CODES = {
 }
 
 
-def refusal(status: int, reason: str) -> JSONResponse:
+def error_response(status: int, reason: str) -> JSONResponse:
     """A request refused before GraphQL saw it, as a GraphQL response with a coded error."""
     code = HTTP_CODES.get(status, "BAD_REQUEST")
     body = {"errors": [{"message": reason, "extensions": {"code": code}}]}
@@ -206,13 +206,13 @@ class GraphQLApp(GraphQL[Context, None]):
             # Refused before the document is parsed or validated: no work for an anonymous
             # caller, and nothing about the schema (no "Did you mean ...?").
             error = context.auth_error or Unauthenticated("no bearer token")
-            response = refusal(401, error.message)
+            response = error_response(401, error.message)
             response.headers["www-authenticate"] = "Bearer"
         else:
             try:
                 response = await super().run(request, context, root_value)  # type: ignore[arg-type]
             except HTTPException as refused:  # no GraphQL request in it: bad JSON, a PUT...
-                response = refusal(refused.status_code, refused.reason)
+                response = error_response(refused.status_code, refused.reason)
         if (
             response.media_type == "application/json"
             and not isinstance(response, StreamingResponse)
@@ -366,7 +366,7 @@ class BodyLimit:
 
     async def too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         reason = f"the request body is over {self.limit:,} bytes (C360_MAX_BODY_BYTES)"
-        await refusal(413, reason)(scope, receive, send)
+        await error_response(413, reason)(scope, receive, send)
 
 
 class BodyTooLarge(Exception):

@@ -1,11 +1,13 @@
-"""Consoles and the error boundary shared by every command."""
+"""Consoles, the error boundary and the owner-only files shared by every command."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import os
 from collections.abc import Callable, Coroutine
-from typing import Annotated, Any, ParamSpec, TypeVar
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TextIO, TypeVar
 
 import typer
 from rich.console import Console
@@ -25,6 +27,16 @@ AsOf = Annotated[
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+def create_owner_only(path: Path, newline: str | None = None) -> TextIO:
+    """`path` created afresh for writing, readable by its owner alone (0600). Whatever held
+    the name goes first (a planted symlink is removed, never followed); O_EXCL then refuses
+    any name that exists again, links included."""
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    return os.fdopen(fd, "w", encoding="utf-8", newline=newline)
+
 
 P = ParamSpec("P")
 R = TypeVar("R")

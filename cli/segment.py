@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cli.output import AsOf, err_console, fail, run, user_errors
+from cli.output import AsOf, create_owner_only, err_console, fail, run, user_errors
 from core.settings import Settings
 from graph.cleansing import parse_datetime
 from graph.db import graph_session
@@ -54,14 +53,11 @@ def export(
             if output is None:
                 return await write(customers, sys.stdout, export_format, masked=masked)
             # Written beside the target and renamed at the end: a failed export (unknown
-            # segment, lost connection) never leaves a partial file that looks complete. The
-            # partial file is created afresh, owner-only (personal data), and never through a
-            # link planted at its name (O_EXCL refuses an existing name, symlinks included).
+            # segment, lost connection) never leaves a partial file that looks complete; it is
+            # owner-only (personal data) and never written through a link planted at its name.
             partial = output.with_name(f".{output.name}.partial")
             try:
-                partial.unlink(missing_ok=True)  # a crashed run's (a link: the link goes)
-                fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+                with create_owner_only(partial, newline="") as out:
                     written = await write(customers, out, export_format, masked=masked)
                 partial.replace(output)
             except OSError as e:

@@ -17,7 +17,7 @@ import uvicorn
 from rich.console import Console
 from uvicorn.config import LOGGING_CONFIG
 
-from cli.output import console, run, user_errors
+from cli.output import console, create_owner_only, run, user_errors
 from core.settings import Settings
 from graph.db import graph_session
 from graph.ingest.seed import has_customers, seed_graph
@@ -82,9 +82,7 @@ def offer_graphiql_headers(settings: Settings, out: Console) -> None:
         return
     path = settings.c360_home / GRAPHIQL_TOKEN_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)  # created afresh, owner-only, never through a planted link
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as file:
+    with create_owner_only(path) as file:
         file.write(header + "\n")
     shown = header if out.is_terminal else f"in {path} (the output is not a terminal)"
     out.print(

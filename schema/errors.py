@@ -84,9 +84,9 @@ class ErrorCodes(SchemaExtension):
 
     A document that does not parse or validate, and variables that do not coerce, are request
     errors: nothing ran, and the HTTP layer answers them 400 when the client accepts
-    `application/graphql-response+json` (it reads `Context.request_error`). Listed after
-    C360MaskErrors, so the masked errors already carry theirs; anything left uncoded is a
-    request error before execution or an internal one."""
+    `application/graphql-response+json` (it reads `Context.request_error`). Anything left
+    uncoded after execution is internal; C360MaskErrors replaces the unexpected ones with its
+    own coded error whatever this one set (codes are only ever added, never changed)."""
 
     def on_validate(self) -> Iterator[None]:
         yield

@@ -174,14 +174,12 @@ async def fast_lane(
 
 async def attempt(
     schema: GraphQLSchema,
-    document: DocumentNode | None,
+    document: DocumentNode,
     operation_name: str | None,
     variables: dict[str, Any] | None,
     context: Context,
 ) -> dict[str, Any] | None:
     """The response data, or None when the fast path does not answer the request."""
-    if document is None:
-        return None
     try:
         return await answer(schema, document, operation_name, variables, context)
     except Untranslatable as reason:

@@ -40,7 +40,7 @@ def make_schema(settings: Settings | None = None) -> Schema:
         Authorize,
         FastReads,
         C360MaskErrors,
-        ErrorCodes,  # after the masks: the errors they leave uncoded
+        ErrorCodes,
     ]
     return Schema(
         query=Query,

@@ -9,15 +9,15 @@ costs the same for one segment as for fifty.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from core.errors import BadUserInput
 from graph.db import Graph
-from graph.queries import query
+from graph.queries import statements
 from graph.rows import CustomerRow, EdgeRow
 from graph.segments.compiler import CompiledSegment, compile_segment
 from graph.segments.definition import (
@@ -28,7 +28,6 @@ from graph.segments.definition import (
 )
 
 Compile = Callable[[Definition, datetime], CompiledSegment]
-_LINE_COMMENT = re.compile(r"^\s*//.*\n?", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -93,11 +92,21 @@ async def check(graph: Graph, definition: Definition) -> Definition:
     return names.resolve(definition)
 
 
+@cache
+def _checked_count_template() -> str:
+    [names] = statements("segments/unknown_names")
+    [template] = statements("segments/checked_count")
+    return template.replace("{{names}}", names)
+
+
 def checked_count_query(count_query: str) -> str:
     """segments/checked_count.cypher around a compiled count query."""
-    names = _LINE_COMMENT.sub("", query("segments/unknown_names")).strip()
-    template = _LINE_COMMENT.sub("", query("segments/checked_count"))
-    return template.replace("{{names}}", names).replace("{{count}}", count_query)
+    return _checked_count_template().replace("{{count}}", count_query)
+
+
+async def _count(graph: Graph, segment: CompiledSegment) -> int:
+    [row] = await graph.run_text("segments/count", segment.count_query, **segment.params)
+    return int(row["total"])
 
 
 async def checked_count(
@@ -110,8 +119,7 @@ async def checked_count(
     segment = compile(definition, as_of)
     used = names_used([definition])
     if not used["tags"] and not used["products"]:
-        [row] = await graph.run_text("segments/count", segment.count_query, **segment.params)
-        return definition, row["total"]
+        return definition, await _count(graph, segment)
     text = checked_count_query(segment.count_query)
     params: dict[str, Any] = {**used, **segment.params}
     [row] = await graph.run_text("segments/checked_count", text, **params)
@@ -121,9 +129,7 @@ async def checked_count(
     if (error := names.error(definition)) is not None:
         raise error
     resolved = names.resolve(definition)
-    segment = compile(resolved, as_of)
-    [row] = await graph.run_text("segments/count", segment.count_query, **segment.params)
-    return resolved, row["total"]
+    return resolved, await _count(graph, compile(resolved, as_of))
 
 
 @dataclass(frozen=True)
@@ -203,8 +209,7 @@ async def _alone(graph: Graph, group: _Group) -> dict[int, Result]:
     """One group with at most one page: its own statement, as segmentPreview shows it."""
     segment = group.segment
     if not group.pages:
-        [row] = await graph.run_text("segments/count", segment.count_query, **segment.params)
-        return group.answer(row["total"], [])
+        return group.answer(await _count(graph, segment), [])
     [(after, limit)] = group.pages
     params = segment.params | segment.page_params(after, limit)
     [row] = await graph.run_text("segments/page", segment.page_query, **params)
