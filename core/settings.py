@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=10, ge=1, alias="C360_MAX_DEPTH")
     max_aliases: int = Field(default=30, ge=1, alias="C360_MAX_ALIASES")
     max_tokens: int = Field(default=5000, ge=1, alias="C360_MAX_TOKENS")
+    # The most objects a request may be estimated to return (schema/cost.py).
+    max_nodes: int = Field(default=50_000, ge=1, alias="C360_MAX_NODES")
     max_body_bytes: int = Field(default=1_000_000, ge=1, alias="C360_MAX_BODY_BYTES")
     introspection: bool = Field(default=True, alias="C360_INTROSPECTION")
     # Browser origins allowed cross-origin access (comma-separated); empty: none.

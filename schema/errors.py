@@ -104,7 +104,7 @@ class ErrorCodes(SchemaExtension):
         ]
         if before_fields:
             _code(before_fields, BAD_USER_INPUT)
-            _mark_request_error(self.execution_context)
+            mark_request_error(self.execution_context)
 
     def on_operation(self) -> Iterator[None]:
         yield
@@ -123,10 +123,10 @@ class ErrorCodes(SchemaExtension):
         errors = self.execution_context.pre_execution_errors
         if errors:
             _code(errors, code)
-            _mark_request_error(self.execution_context)
+            mark_request_error(self.execution_context)
 
 
-def _mark_request_error(execution_context: ExecutionContext) -> None:
+def mark_request_error(execution_context: ExecutionContext) -> None:
     if isinstance(execution_context.context, Context):
         execution_context.context.request_error = True
 
@@ -143,7 +143,7 @@ class CodedParserCache(ParserCache):
             )
         except GraphQLSyntaxError as error:
             _code([error], PARSE_FAILED)
-            _mark_request_error(execution)
+            mark_request_error(execution)
             raise
         yield
 

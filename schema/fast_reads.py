@@ -67,6 +67,7 @@ from graph.translate.selection import Selection
 from resolvers.context import Context
 from resolvers.pagination import edge_page
 from resolvers.selection import Untranslatable, Walk
+from schema.cost import too_complex
 from schema.customer import Customer
 from schema.interaction import Interaction
 from schema.product import Product
@@ -168,6 +169,8 @@ async def fast_lane(
     document = schema.answered_document(query, operation_name)
     if document is None or refusal(context, document, operation_name) is not None:
         return None
+    if too_complex(schema._schema, document, operation_name, variables, context.settings):
+        return None  # ordinary execution refuses it
     data = await attempt(schema._schema, document, operation_name, variables, context)
     return None if data is None else HTTPResult(data=data, errors=None)
 

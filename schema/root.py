@@ -19,7 +19,7 @@ from schema.fast_reads import AnsweredDocuments, FastReads
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALARS
-from schema.security import Authorize, limits
+from schema.security import Authorize, CostLimit, limits
 
 
 class Schema(strawberry.Schema, AnsweredDocuments):
@@ -38,6 +38,7 @@ def make_schema(settings: Settings | None = None) -> Schema:
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         *limits(settings or Settings.model_construct()),
         Authorize,
+        CostLimit,
         FastReads,
         C360MaskErrors,
         ErrorCodes,

@@ -8,8 +8,10 @@
   request's loaders are cleared, so nothing read before the write is served after it.
 - `PersonalData`, on the fields holding personal data: masked for roles without it, which
   covers every place a Customer is served (queries, mutation results, subscriptions).
-- `limits(settings)`: depth, aliases, tokens and, when configured, no introspection; parse
-  and validation cached per document.
+- `CostLimit`: a request estimated to return more than C360_MAX_NODES objects is refused
+  before anything runs (schema/cost.py).
+- `limits(settings)`: depth and aliases (schema/limits.py), tokens and, when configured, no
+  introspection; parse and validation cached per document.
 """
 
 from __future__ import annotations
@@ -36,9 +38,7 @@ from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
     FieldExtension,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
@@ -52,7 +52,9 @@ from core.errors import C360Error, Forbidden, Unauthenticated
 from core.settings import Settings
 from graph import audit
 from resolvers.context import Context
-from schema.errors import CodedParserCache
+from schema.cost import too_complex
+from schema.errors import CodedParserCache, mark_request_error
+from schema.limits import alias_limit, depth_limit
 from security.masking import mask_personal
 
 DOCUMENT_CACHE = 512  # distinct documents whose parse and validation are kept (LRU)
@@ -62,15 +64,22 @@ def _error(error: C360Error) -> GraphQLError:
     return GraphQLError(error.message, original_error=error, extensions=error.extensions)
 
 
-def root_fields(selection_set: SelectionSetNode, fragments: dict[str, Any]) -> Iterator[str]:
-    """The names of an operation's root fields, through fragments."""
+def root_fields(
+    selection_set: SelectionSetNode, fragments: dict[str, Any], seen: set[str] | None = None
+) -> Iterator[str]:
+    """The names of an operation's root fields, through fragments (each one walked once: a
+    fragment spread twice has the same fields both times)."""
+    seen = set() if seen is None else seen
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
             yield selection.name.value
         elif isinstance(selection, InlineFragmentNode):
-            yield from root_fields(selection.selection_set, fragments)
-        elif isinstance(selection, FragmentSpreadNode) and selection.name.value in fragments:
-            yield from root_fields(fragments[selection.name.value].selection_set, fragments)
+            yield from root_fields(selection.selection_set, fragments, seen)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            if name in fragments and name not in seen:
+                seen.add(name)
+                yield from root_fields(fragments[name].selection_set, fragments, seen)
 
 
 def refusal(context: Context, document: Any, operation_name: str | None) -> C360Error | None:
@@ -112,6 +121,30 @@ class Authorize(SchemaExtension):
                 raise _error(error)
             # a result set before execution makes strawberry skip execution
             execution.result = ExecutionResult(data=None, errors=[_error(error)])
+        yield
+
+
+class CostLimit(SchemaExtension):
+    """A request estimated over C360_MAX_NODES objects is refused whole, before any Cypher:
+    a request error like a document that does not validate."""
+
+    def on_execute(self) -> Iterator[None]:
+        execution = self.execution_context
+        context = execution.context
+        document = execution.graphql_document
+        if execution.result is None and isinstance(context, Context) and document is not None:
+            error = too_complex(
+                execution.schema._schema,
+                document,
+                execution.operation_name,
+                execution.variables,
+                context.settings,
+            )
+            if error is not None:
+                mark_request_error(execution)
+                if execution.operation_type is OperationType.SUBSCRIPTION:
+                    raise _error(error)
+                execution.result = ExecutionResult(data=None, errors=[_error(error)])
         yield
 
 
@@ -185,11 +218,8 @@ def limits(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     one per request), with the document's parse and validation cached.
 
     The depth and alias rules are built once here, not per request: ValidationCache keys on
-    the rule classes, and strawberry's limiters make new ones with every instance."""
-    rules = [
-        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
-    ]
+    the rule classes."""
+    rules = [depth_limit(settings.max_query_depth), alias_limit(settings.max_aliases)]
     extensions: list[Callable[[], SchemaExtension]] = [
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
         partial(CodedParserCache, maxsize=DOCUMENT_CACHE),

@@ -75,6 +75,10 @@ def post(client: TestClient, body: Any, accept: str = GRAPHQL_RESPONSE) -> httpx
              "variables": {"n": "ten"}},
             "BAD_USER_INPUT",
         ),
+        (
+            {"query": "{ tags { customers(first: 1000) { edges { node { tags { name } } } } } }"},
+            "QUERY_TOO_COMPLEX",
+        ),
     ],
 )  # fmt: skip
 def test_request_errors_are_400_without_data(client: TestClient, body: Any, code: str) -> None:
@@ -240,7 +244,18 @@ async def test_http_subscriptions_refuse_without_running(server: str) -> None:
             json={"query": "subscription { tagEvents { seq "},
             headers={"accept": "text/event-stream", **auth_header(Role.ADMIN)},
         )
-    results = [payload async for payload in events(response)]
-    codes = [[e["extensions"]["code"] for e in r["errors"]] for r in results]
-    assert codes == [["GRAPHQL_PARSE_FAILED"]]
-    assert response.text.endswith("event: complete\r\ndata: \r\n\r\n")
+        results = [payload async for payload in events(response)]
+        codes = [[e["extensions"]["code"] for e in r["errors"]] for r in results]
+        assert codes == [["GRAPHQL_PARSE_FAILED"]]
+        assert response.text.endswith("event: complete\r\ndata: \r\n\r\n")
+        # a subscription whose every event could carry 100k objects: refused before it starts
+        costly = await http.post(
+            "/graphql",
+            json={"query": "subscription { tagEvents { tag { customers(first: 1000) { edges "
+                           "{ node { tags { customers(first: 5) { edges { cursor } } } } } } "
+                           "} } }"},
+            headers={"accept": "text/event-stream", **auth_header(Role.ADMIN)},
+        )  # fmt: skip
+        results = [payload async for payload in events(costly)]
+        codes = [[e["extensions"]["code"] for e in r["errors"]] for r in results]
+        assert codes == [["QUERY_TOO_COMPLEX"]]
