@@ -13,6 +13,7 @@ import contextlib
 import logging
 import re
 import socket
+import time
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from functools import cached_property
@@ -49,6 +50,7 @@ from core import package_data
 from core.errors import GraphUnavailable, Unauthenticated
 from core.settings import Settings
 from graph.db import Graph, open_graph
+from graph.deadline import within
 from graph.rules.tag_rules import run_rules
 from graph.tags.feed import TagEventFeed
 from resolvers.context import Context
@@ -195,7 +197,11 @@ class GraphQLApp(GraphQL[Context, None]):
         error (a document that does not parse or validate, variables that do not coerce), and
         401 for a request without a valid token, before its document is even parsed."""
         if isinstance(request, WebSocket):
-            return await super().run(request, context, root_value)  # type: ignore[arg-type]
+            try:
+                return await super().run(request, context, root_value)  # type: ignore[arg-type]
+            finally:  # the socket is over: its token's expiry no longer matters
+                if (expiry := getattr(request.state, "expiry", None)) is not None:
+                    expiry.cancel()
         if isinstance(context, UnsetType):
             context = await self.get_context(request, Response())
         request.state.graphql_context = context
@@ -234,15 +240,16 @@ class GraphQLApp(GraphQL[Context, None]):
     ) -> ExecutionResult:
         """A document the fast path answered before goes straight to it (fast_reads.fast_lane);
         anything else, or anything it does not answer, through Strawberry's execution."""
-        answered = await fast_lane(
-            self.schema, request_data.query, request_data.operation_name,
-            request_data.variables, context,
-        )  # fmt: skip
-        if answered is not None:
-            return answered
-        return await super().execute_single(
-            request, request_adapter, sub_response, context, root_value, request_data
-        )
+        with within(self.settings.request_timeout_s):
+            answered = await fast_lane(
+                self.schema, request_data.query, request_data.operation_name,
+                request_data.variables, context,
+            )  # fmt: skip
+            if answered is not None:
+                return answered
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
 
     async def execute_operation(
         self, *args: Any, **kwargs: Any
@@ -279,8 +286,25 @@ class GraphQLApp(GraphQL[Context, None]):
         if context.principal is None or not context.principal.roles:
             log.info("subscription refused: %s", context.auth_error or "no c360 role")
             raise ConnectionRejectionError
+        if context.principal.expires is not None and isinstance(context.request, WebSocket):
+            ws = context.request
+            delay = max(0.0, context.principal.expires - time.time())
+            ws.state.expiry = asyncio.get_running_loop().call_later(
+                delay, lambda: asyncio.ensure_future(close_expired(ws))
+            )
         ack: UnsetType = UNSET  # a plain connection_ack
         return ack
+
+
+TOKEN_EXPIRED = 4403  # graphql-transport-ws's "Forbidden" close code
+
+
+async def close_expired(ws: WebSocket) -> None:
+    """A subscription socket whose token expired closes (4403): its subscriptions end and
+    nothing more is served on it; the client reconnects with a fresh token."""
+    log.info("closing a subscription socket: its token expired")
+    with contextlib.suppress(RuntimeError, OSError):  # it closed meanwhile
+        await ws.close(code=TOKEN_EXPIRED, reason="the bearer token has expired")
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -373,11 +397,61 @@ class BodyTooLarge(Exception):
     pass
 
 
+class CancelOnDisconnect:
+    """ASGI wrapper: a client that goes away before its response is complete cancels its
+    request, and with it the request's Cypher (a cancelled driver call closes its connection,
+    and Neo4j rolls back the transactions of a closed connection). ASGI servers do not cancel
+    an app on disconnect; they only report it to the next `receive()`, which this watches
+    once the body has been read."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        body_read = asyncio.Event()
+        complete = False
+
+        async def receive_body() -> Message:
+            message = await receive()
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                body_read.set()
+            return message
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal complete
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                complete = True
+            await send(message)
+
+        async def disconnected() -> None:
+            await body_read.wait()
+            while (await receive())["type"] != "http.disconnect":
+                pass
+
+        request = asyncio.ensure_future(self.app(scope, receive_body, send_tracked))
+        watcher = asyncio.ensure_future(disconnected())
+        try:
+            await asyncio.wait((request, watcher), return_when=asyncio.FIRST_COMPLETED)
+            if not request.done() and not complete:
+                log.info("the client disconnected: its request is cancelled")
+                request.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await request
+                return
+            await request
+        finally:
+            watcher.cancel()
+            request.cancel()
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """The app for these settings (default: from the environment)."""
     settings = settings or Settings()
     graphql = GraphQLApp(settings)
-    body_limited_graphql = BodyLimit(graphql, settings.max_body_bytes)
+    body_limited_graphql = BodyLimit(CancelOnDisconnect(graphql), settings.max_body_bytes)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -6,6 +6,7 @@
     ├── Conflict               a uniqueness constraint refused a write (another writer was first)
     ├── GraphUnavailable       Neo4j cannot be reached or refused the credentials
     ├── QueryError             Cypher that Neo4j rejected (analysts' queries)
+    ├── TimedOut               the request's deadline passed, or a transaction's (TIMEOUT)
     ├── Unauthenticated        no bearer token, or one that is not valid (UNAUTHENTICATED)
     ├── Forbidden              a valid token whose roles do not allow the action (FORBIDDEN)
     ├── ConfigurationError     a setting that cannot work (e.g. a JWT secret too short)
@@ -70,6 +71,10 @@ class GraphUnavailable(C360Error):
 
 class QueryError(C360Error):
     code = "BAD_USER_INPUT"
+
+
+class TimedOut(C360Error):
+    code = "TIMEOUT"
 
 
 class Unauthenticated(C360Error):

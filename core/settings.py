@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     c360_home: Path = Field(default_factory=default_home, alias="C360_HOME")
     # Server-side limit for one Cypher transaction; a runaway query is stopped, not waited for.
     query_timeout_s: float = Field(default=30.0, alias="C360_QUERY_TIMEOUT")
+    # All the Cypher of one API request shares this deadline; past it: TIMEOUT, and its
+    # transactions are ended in Neo4j.
+    request_timeout_s: float = Field(default=30.0, gt=0, alias="C360_REQUEST_TIMEOUT_S")
     # How long a request keeps retrying while Neo4j is away (e.g. during a restart).
     max_retry_time_s: float = Field(default=30.0, alias="C360_MAX_RETRY_TIME")
     max_page_size: int = Field(default=1000, alias="C360_MAX_PAGE_SIZE")

@@ -30,6 +30,7 @@ from neo4j.exceptions import (
 
 from core.errors import GraphUnavailable
 from core.settings import Settings
+from graph.deadline import bounded, transaction_timeout
 from graph.driver_errors import translate, translated
 from graph.local.instance import USER, LocalNeo4j
 from graph.queries import check_params, query
@@ -121,7 +122,8 @@ class Graph:
         self.retry_s = retry_s
 
     def _query(self, name: str, text: str, /) -> Query:
-        return Query(text, metadata={"app": "c360", "query": name}, timeout=self.timeout_s)
+        timeout = transaction_timeout(self.timeout_s)
+        return Query(text, metadata={"app": "c360", "query": name}, timeout=timeout)
 
     async def _execute(
         self, name: str, text: str, routing: RoutingControl, /, **params: Any
@@ -131,9 +133,10 @@ class Graph:
             return await Tx(tx).run_text(name, text, **params)
         _record(name, text, params)
         with translated():
-            records, _, _ = await self.driver.execute_query(
-                self._query(name, text), params, routing_=routing, database_=self.database
-            )
+            async with bounded():
+                records, _, _ = await self.driver.execute_query(
+                    self._query(name, text), params, routing_=routing, database_=self.database
+                )
         return [_row(record) for record in records]
 
     async def read(self, name: str, /, **params: Any) -> list[Record]:
@@ -164,12 +167,14 @@ class Graph:
         errors (so `work` must be safe to run again)."""
         _count()
 
-        @neo4j.unit_of_work(timeout=self.timeout_s, metadata={"app": "c360", "query": "tx"})
+        timeout = transaction_timeout(self.timeout_s)
+
+        @neo4j.unit_of_work(timeout=timeout, metadata={"app": "c360", "query": "tx"})
         async def managed(tx: AsyncManagedTransaction) -> T:
             return await work(Tx(tx))
 
         with translated():
-            async with self.driver.session(database=self.database) as session:
+            async with bounded(), self.driver.session(database=self.database) as session:
                 return await session.execute_write(managed)
 
     async def read_only(
@@ -184,14 +189,19 @@ class Graph:
         refusing it is a QueryError (see `graph.driver_errors`)."""
         _count()
 
-        @neo4j.unit_of_work(timeout=self.timeout_s, metadata={"app": "c360", "query": name})
+        timeout = transaction_timeout(self.timeout_s)
+
+        @neo4j.unit_of_work(timeout=timeout, metadata={"app": "c360", "query": name})
         async def managed(tx: AsyncManagedTransaction) -> T:
             return await work(tx)
 
         with translated(analyst=analyst, timeout_s=self.timeout_s):
-            async with self.driver.session(
-                database=self.database, default_access_mode=neo4j.READ_ACCESS
-            ) as session:
+            async with (
+                bounded(),
+                self.driver.session(
+                    database=self.database, default_access_mode=neo4j.READ_ACCESS
+                ) as session,
+            ):
                 return await session.execute_read(managed)
 
     async def stream(
@@ -216,7 +226,8 @@ class Graph:
         delay = 0.1
         while True:
             try:
-                return await self._atomically_once(work)
+                async with bounded():
+                    return await self._atomically_once(work)
             except Exception as e:
                 if not _retryable(e) or time.monotonic() + delay > deadline:
                     if (mapped := translate(e)) is not None:
@@ -229,7 +240,8 @@ class Graph:
     async def _atomically_once(self, work: Callable[[], Awaitable[T]]) -> T:
         async with self.driver.session(database=self.database) as session:
             tx = await session.begin_transaction(
-                metadata={"app": "c360", "query": "mutation"}, timeout=self.timeout_s
+                metadata={"app": "c360", "query": "mutation"},
+                timeout=transaction_timeout(self.timeout_s),
             )
             token = _open_tx.set(tx)
             try:

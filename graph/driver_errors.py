@@ -20,7 +20,7 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from core.errors import C360Error, Conflict, GraphUnavailable, QueryError
+from core.errors import C360Error, Conflict, GraphUnavailable, QueryError, TimedOut
 
 ACCESS_MODE = "Neo.ClientError.Statement.AccessMode"
 TIMED_OUT = "Neo.ClientError.Transaction.TransactionTimedOut"
@@ -60,6 +60,11 @@ def translate(
         return GraphUnavailable(f"NEO4J_URI {connecting_to!r} is not a Neo4j address: {error}")
     if isinstance(error, ConstraintError):
         return Conflict(one_line(error))
+    if not analyst and isinstance(error, Neo4jError) and (error.code or "").startswith(TIMED_OUT):
+        return TimedOut(
+            "Neo4j stopped the transaction at its time limit (C360_QUERY_TIMEOUT, or the "
+            "request's deadline C360_REQUEST_TIMEOUT_S)"
+        )
     if not analyst:
         return None
     if isinstance(error, Neo4jError):

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from core.errors import NotFound
+from core.errors import Forbidden, NotFound
 from graph.cleansing import normalize_label
 from graph.paging import Page
 from graph.rows import CustomerRow, SegmentRow
 from graph.segments import Definition, evaluation, parse_definition, saved
-from graph.segments.definition import load_definition
+from graph.segments.definition import load_definition, uses_age
 from graph.segments.evaluation import Evaluation
 from resolvers.context import Info
 from resolvers.pagination import EdgePage, check_first, decode_cursor, edge_page
@@ -37,12 +37,36 @@ class Preview:
     count: int | None = None
 
 
+def evaluated_at(info: Info, definition: Definition, as_of: datetime | None) -> datetime:
+    """The moment a definition is evaluated at: asOf, or the request's now.
+
+    Masked means not inferable: to a role that sees birthDate masked, an age condition
+    evaluated at an asOf moved a day at a time would give the birthday away (found by a probe
+    in 10 requests), so its age conditions hold as of today only (security.md)."""
+    now = info.context.now
+    if as_of is None:
+        return now
+    principal = info.context.principal
+    if (
+        (principal is None or not principal.sees_personal_data)
+        and as_of.astimezone(UTC).date() != now.astimezone(UTC).date()
+        and uses_age(definition)
+    ):
+        refusal = Forbidden(
+            "asOf: a definition with minAge or maxAge is evaluated as of today only for "
+            "roles that see birthDate masked; leave asOf out"
+        )
+        refusal.field = "asOf"
+        raise refusal
+    return as_of
+
+
 async def preview(info: Info, raw: dict[str, Any], as_of: datetime | None) -> Preview:
     """Validate and check the definition (unknown tags are an error) before any field runs.
     The compiled query is the request's (`Loaders.compile_segment`), the one `count` runs.
     When `count` is selected, the check rides with it: one round trip for both."""
     definition = parse_definition(raw)
-    moment = as_of or info.context.now
+    moment = evaluated_at(info, definition, as_of)
     compile = info.context.loaders.compile_segment
     total = None
     if any(selection.name == "count" for selection in below(info)):
@@ -73,7 +97,7 @@ def params_json(params: dict[str, Any]) -> str:
 
 
 async def count(info: Info, definition: Definition, as_of: datetime | None, checked: bool) -> int:
-    ask = Evaluation(definition, as_of or info.context.now, checked=checked)
+    ask = Evaluation(definition, evaluated_at(info, definition, as_of), checked=checked)
     return (await info.context.loaders.segment_results.load(ask)).total
 
 
@@ -90,7 +114,7 @@ async def customers(
     key = decode_cursor(after, str)
     ask = Evaluation(
         definition,
-        as_of or info.context.now,
+        evaluated_at(info, definition, as_of),
         after=key[0] if key else "",
         limit=size + 1,
         checked=checked,

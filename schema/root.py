@@ -19,7 +19,7 @@ from schema.fast_reads import AnsweredDocuments, FastReads
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALARS
-from schema.security import Authorize, CostLimit, limits
+from schema.security import Authorize, CostLimit, RequestDeadline, limits
 
 
 class Schema(strawberry.Schema, AnsweredDocuments):
@@ -39,6 +39,7 @@ def make_schema(settings: Settings | None = None) -> Schema:
         *limits(settings or Settings.model_construct()),
         Authorize,
         CostLimit,
+        RequestDeadline,
         FastReads,
         C360MaskErrors,
         ErrorCodes,

@@ -8,6 +8,7 @@
   request's loaders are cleared, so nothing read before the write is served after it.
 - `PersonalData`, on the fields holding personal data: masked for roles without it, which
   covers every place a Customer is served (queries, mutation results, subscriptions).
+- `RequestDeadline`: one deadline for all the Cypher of a request (graph/deadline.py).
 - `CostLimit`: a request estimated to return more than C360_MAX_NODES objects is refused
   before anything runs (schema/cost.py).
 - `limits(settings)`: depth and aliases (schema/limits.py), tokens and, when configured, no
@@ -51,6 +52,7 @@ from strawberry.utils.str_converters import to_camel_case
 from core.errors import C360Error, Forbidden, Unauthenticated
 from core.settings import Settings
 from graph import audit
+from graph.deadline import within
 from resolvers.context import Context
 from schema.cost import too_complex
 from schema.errors import CodedParserCache, mark_request_error
@@ -86,6 +88,8 @@ def refusal(context: Context, document: Any, operation_name: str | None) -> C360
     """Why this request may not run, or None when it may."""
     if context.principal is None:
         return context.auth_error or Unauthenticated("no bearer token")
+    if context.principal.expired():  # a socket's token, checked at connection_init
+        return Unauthenticated("the bearer token has expired")
     operation = get_operation_ast(document, operation_name)
     if operation is None:  # graphql-core reports the missing operation itself
         return None
@@ -146,6 +150,24 @@ class CostLimit(SchemaExtension):
                     raise _error(error)
                 execution.result = ExecutionResult(data=None, errors=[_error(error)])
         yield
+
+
+class RequestDeadline(SchemaExtension):
+    """All the Cypher of a query or mutation shares one deadline, C360_REQUEST_TIMEOUT_S
+    (graph/deadline.py); the HTTP layer sets it earlier for its requests, this covers the
+    ones sent over a socket. A subscription's events are not one request: each event's
+    transactions keep C360_QUERY_TIMEOUT."""
+
+    def on_execute(self) -> Iterator[None]:
+        execution = self.execution_context
+        context = execution.context
+        if execution.operation_type is OperationType.SUBSCRIPTION or not isinstance(
+            context, Context
+        ):
+            yield
+            return
+        with within(context.settings.request_timeout_s):
+            yield
 
 
 def _plain(value: Any) -> Any:

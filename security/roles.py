@@ -9,6 +9,7 @@ unguarded.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -67,16 +68,21 @@ ADMIN_ONLY_QUERIES = frozenset({"auditLog"})
 
 @dataclass(frozen=True)
 class Principal:
-    """Who sent a request: the token's subject and its roles c360 knows."""
+    """Who sent a request: the token's subject, its roles c360 knows, and when the token
+    expires (epoch seconds; None for principals made without a token, e.g. by the CLI)."""
 
     subject: str
     roles: frozenset[Role]
+    expires: float | None = None
 
     @classmethod
-    def of(cls, subject: str, roles: Iterable[str]) -> Principal:
+    def of(cls, subject: str, roles: Iterable[str], expires: float | None = None) -> Principal:
         """Roles this server does not know are dropped (an identity provider may add its own)."""
         known = {role.value for role in Role}
-        return cls(subject, frozenset(Role(role) for role in roles if role in known))
+        return cls(subject, frozenset(Role(role) for role in roles if role in known), expires)
+
+    def expired(self, now: float | None = None) -> bool:
+        return self.expires is not None and (time.time() if now is None else now) >= self.expires
 
     @property
     def sees_personal_data(self) -> bool:

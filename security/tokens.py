@@ -166,7 +166,7 @@ class TokenVerifier:
         roles = claims.get("roles", [])
         if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
             raise Unauthenticated("the bearer token's roles must be a list of strings")
-        principal = Principal.of(str(claims["sub"]), roles)
+        principal = Principal.of(str(claims["sub"]), roles, expires=float(claims["exp"]))
         self._remember(token, principal, float(claims.get("nbf", 0)), float(claims["exp"]))
         return principal
 

@@ -254,6 +254,11 @@ def walk(definition: Definition, path: str = "definition") -> Iterator[tuple[str
         yield from walk(definition.not_, f"{path}.not")
 
 
+def uses_age(definition: Definition) -> bool:
+    """Whether any part of the definition has an age condition (minAge, maxAge)."""
+    return any(d.min_age is not None or d.max_age is not None for _, d in walk(definition))
+
+
 def tag_names(definition: Definition) -> dict[str, str]:
     """Each tag name used, with the path of its first use (to name it when unknown)."""
     found: dict[str, str] = {}

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -17,7 +19,7 @@ from strawberry.extensions.validation_cache import _get_validate_cache
 from graph.db import Graph
 from schema.root import make_schema, schema
 from schema.security import DOCUMENT_CACHE
-from security.roles import MUTATION_AREAS, WRITES, Role
+from security.roles import MUTATION_AREAS, WRITES, Principal, Role
 from tests.api.conftest import Api, snapshot
 
 # One document per mutation; each would change the shop if it ran (or fail on its own terms).
@@ -297,3 +299,77 @@ async def test_a_repeated_document_is_parsed_and_validated_once(api: Api, shop: 
     after = (parsed.cache_info(), validated.cache_info())
     for old, new in zip(before, after, strict=True):
         assert (new.misses - old.misses, new.hits - old.hits) == (1, 2)
+
+
+async def test_an_expired_principal_is_refused_whatever_it_asks(api: Api, shop: Graph) -> None:
+    """A socket's token is checked at connection_init; an operation sent on it after `exp`
+    is refused like a request without a token, and writes nothing."""
+    expired = Principal.of("late", [Role.ADMIN], expires=time.time() - 1)
+    as_expired = Api(api.graph, api.settings, expired)
+    before = await snapshot(shop)
+    for document in ["{ customers { totalCount } }", MUTATIONS["createTag"][0]]:
+        result = await as_expired.execute(document)
+        assert result.data is None
+        assert [(e.message, codes(result)) for e in result.errors or []] == [
+            ("the bearer token has expired", ["UNAUTHENTICATED"])
+        ]
+    assert await snapshot(shop) == before
+    valid = Principal.of("on time", [Role.ADMIN], expires=time.time() + 60)
+    assert (await Api(api.graph, api.settings, valid).execute("{ __typename }")).errors is None
+
+
+AGE_PROBE = """
+query ($asOf: DateTime) {
+  segmentPreview(definition: {minAge: 35}, asOf: $asOf) { count }
+}
+"""
+
+
+async def test_a_masked_birth_date_cannot_be_inferred_through_age_and_as_of(
+    api: Api, shop: Graph
+) -> None:
+    """The probe that found c1's birthDate (1990-04-01) in 10 requests: an age condition
+    evaluated at asOf moved day by day. For roles that see birthDate masked, age conditions
+    hold as of today only, in previews and in saved segments' count and customers."""
+    # what the probe relied on: c1 turns 35 on 2025-04-01
+    before, on = "2025-03-31T12:00:00Z", "2025-04-01T12:00:00Z"
+    counts = [(await api(AGE_PROBE, asOf=t))["segmentPreview"]["count"] for t in (before, on)]
+    assert counts == [0, 1]  # an admin sees birthDate anyway
+    saved = await api('mutation { saveSegment(name: "35+", definition: {minAge: 35}) { id } }')
+    segment_id = saved["saveSegment"]["id"]
+    for role in (Role.VIEWER, Role.ANALYST):
+        as_role = api.as_role(role)
+        for document, variables in [
+            (AGE_PROBE, {"asOf": on}),
+            ('query ($id: ID!, $asOf: DateTime) { segment(id: $id) { count(asOf: $asOf) } }',
+             {"id": segment_id, "asOf": on}),
+            ("query ($id: ID!, $asOf: DateTime) { segment(id: $id) "
+             "{ customers(asOf: $asOf) { totalCount } } }", {"id": segment_id, "asOf": before}),
+        ]:  # fmt: skip
+            result = await as_role.execute(document, **variables)
+            assert [(e.message, e.extensions) for e in result.errors or []] == [(
+                "asOf: a definition with minAge or maxAge is evaluated as of today only for "
+                "roles that see birthDate masked; leave asOf out",
+                {"code": "FORBIDDEN", "field": "asOf"},
+            )], (role, document)  # fmt: skip
+        # as of now (asOf left out, or today): answered like the admin's
+        today = api_now_iso()
+        for moment in (None, today):
+            result = await as_role.execute(AGE_PROBE, asOf=moment)
+            assert result.errors is None and result.data == {"segmentPreview": {"count": 1}}
+        # a definition without an age condition keeps any asOf
+        no_age = await as_role.execute(
+            'query { segmentPreview(definition: {regions: ["East"]}, asOf: "2020-01-01T00:00:00Z")'
+            " { count } }"
+        )
+        assert no_age.errors is None and no_age.data == {"segmentPreview": {"count": 1}}
+    # nested in or/not it is still an age condition
+    nested = await api.as_role(Role.VIEWER).execute(
+        'query { segmentPreview(definition: {or: [{regions: ["East"]}, {not: {maxAge: 20}}]},'
+        ' asOf: "2020-01-01T00:00:00Z") { count } }'
+    )
+    assert [e.extensions for e in nested.errors or []] == [{"code": "FORBIDDEN", "field": "asOf"}]
+
+
+def api_now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

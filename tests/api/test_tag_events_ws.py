@@ -21,6 +21,7 @@ from graph.db import Graph
 from graph.rules import tag_rules
 from graph.segments import parse_definition
 from security.roles import Role
+from security.tokens import mint
 from tests.conftest import serving
 from tests.tokens import auth_header
 
@@ -170,3 +171,27 @@ async def test_a_message_over_the_body_limit_closes_the_socket(
         with pytest.raises(ConnectionClosed) as closed:
             await asyncio.wait_for(ws.recv(), timeout=10)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+
+
+async def test_a_socket_closes_when_its_token_expires(server: str, settings: Settings) -> None:
+    """An open socket does not outlive its token: at `exp` it closes with 4403, its
+    subscription ends, and nothing sent on it is served any more."""
+    token = mint(settings, roles=(Role.ADMIN,), subject="short", ttl_s=3)
+    ws = await connect(
+        server.replace("http", "ws") + "/graphql",
+        subprotocols=[Subprotocol("graphql-transport-ws")],
+    )
+    await ws.send(json.dumps({"type": "connection_init", "payload": {
+        "Authorization": f"Bearer {token}"}}))  # fmt: skip
+    assert json.loads(await ws.recv()) == {"type": "connection_ack"}
+    await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}}))
+    started = time.monotonic()
+    with pytest.raises(ConnectionClosed) as closed:
+        while True:  # no event comes; the socket closes
+            await asyncio.wait_for(ws.recv(), timeout=10)
+    assert closed.value.rcvd is not None
+    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (
+        4403,
+        "the bearer token has expired",
+    )
+    assert time.monotonic() - started < 4.5

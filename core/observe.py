@@ -1,0 +1,118 @@
+"""What operators see of a running server (operations.md, "Observability"): Prometheus
+metrics and one log line per request, JSON when C360_LOG_FORMAT asks for it.
+
+Labels stay bounded whatever clients send: `operation` is the operation's type and first root
+field ("query customer"), which the schema limits, never the client's operation name; `code`
+is one of c360's error codes.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from pythonjsonlogger.json import JsonFormatter
+
+request_log = logging.getLogger("c360.request")
+
+
+class Metrics:
+    """One server's metrics, in a registry of its own (one per app)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter(
+            "c360_requests",
+            "GraphQL requests, by operation (type and first root field) and outcome.",
+            ["operation", "outcome"],
+            registry=self.registry,
+        )
+        self.seconds = Histogram(
+            "c360_request_seconds",
+            "Time to answer a GraphQL request, by operation.",
+            ["operation"],
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+            registry=self.registry,
+        )
+        self.round_trips = Histogram(
+            "c360_cypher_round_trips",
+            "Cypher transactions one GraphQL request ran.",
+            buckets=(0, 1, 2, 3, 5, 10, 20, 50, 100),
+            registry=self.registry,
+        )
+        self.errors = Counter(
+            "c360_errors", "Errors sent to clients, by code.", ["code"], registry=self.registry
+        )
+        self.neo4j_up = Gauge(
+            "c360_neo4j_up", "1 when Neo4j answered the last check, else 0.", registry=self.registry
+        )
+        self.subscriptions = Gauge(
+            "c360_subscriptions_active", "Subscriptions being served now.", registry=self.registry
+        )
+
+
+@dataclass
+class RequestRecord:
+    """What one request did, for its log line and the metrics."""
+
+    request_id: str
+    subject: str | None
+    operation: str
+    seconds: float
+    round_trips: int
+    error_codes: list[str]
+
+    @property
+    def outcome(self) -> str:
+        return "error" if self.error_codes else "ok"
+
+    def observe(self, metrics: Metrics) -> None:
+        metrics.requests.labels(self.operation, self.outcome).inc()
+        metrics.seconds.labels(self.operation).observe(self.seconds)
+        metrics.round_trips.observe(self.round_trips)
+        for code in self.error_codes:
+            metrics.errors.labels(code).inc()
+
+    def log(self) -> None:
+        """One line a request: who, what, how long, how many round trips, which error. No
+        arguments, variables or results (they may hold personal data)."""
+        error = self.error_codes[0] if self.error_codes else None
+        request_log.info(
+            "%s %.1f ms, %d round trip%s%s",
+            self.operation,
+            self.seconds * 1000,
+            self.round_trips,
+            "" if self.round_trips == 1 else "s",
+            f", {error}" if error else "",
+            extra={
+                "requestId": self.request_id,
+                "subject": self.subject,
+                "operation": self.operation,
+                "durationMs": round(self.seconds * 1000, 2),
+                "roundTrips": self.round_trips,
+                "errorCode": error,
+            },
+        )
+
+
+LOG_FORMATS = ("auto", "text", "json")
+
+
+def uses_json(log_format: str) -> bool:
+    """`auto` (the default): JSON unless stderr is a terminal."""
+    if log_format == "auto":
+        return not sys.stderr.isatty()
+    return log_format == "json"
+
+
+def json_formatter() -> JsonFormatter:
+    """`{"ts", "level", "name", "msg", ...extra}` one object a line."""
+    return JsonFormatter(
+        "{asctime}{levelname}{name}{message}",
+        style="{",
+        rename_fields={"asctime": "ts", "levelname": "level", "message": "msg"},
+        datefmt="%Y-%m-%dT%H:%M:%S%z",
+        json_ensure_ascii=False,
+    )
