@@ -22,6 +22,7 @@ from typing import Any, cast
 import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
@@ -48,8 +49,9 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from core import package_data
 from core.errors import GraphUnavailable, Unauthenticated
+from core.observe import Metrics, RequestRecord
 from core.settings import Settings
-from graph.db import Graph, open_graph
+from graph.db import Graph, counting_round_trips, open_graph
 from graph.deadline import within
 from graph.rules.tag_rules import run_rules
 from graph.tags.feed import TagEventFeed
@@ -176,6 +178,7 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         self.settings = settings
         self.tokens = TokenVerifier(settings)  # a bad key configuration fails here, at start
+        self.metrics = Metrics()
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -206,19 +209,19 @@ class GraphQLApp(GraphQL[Context, None]):
             context = await self.get_context(request, Response())
         request.state.graphql_context = context
         response: Response
-        if context.principal is None and not self.should_render_graphql_ide(
-            self.request_adapter_class(request)
-        ):
-            # Refused before the document is parsed or validated: no work for an anonymous
-            # caller, and nothing about the schema (no "Did you mean ...?").
-            error = context.auth_error or Unauthenticated("no bearer token")
-            response = error_response(401, error.message)
-            response.headers["www-authenticate"] = "Bearer"
-        else:
-            try:
-                response = await super().run(request, context, root_value)  # type: ignore[arg-type]
-            except HTTPException as refused:  # no GraphQL request in it: bad JSON, a PUT...
-                response = error_response(refused.status_code, refused.reason)
+        if self.should_render_graphql_ide(self.request_adapter_class(request)):
+            return await super().run(request, context, root_value)  # type: ignore[arg-type]
+        started = time.perf_counter()
+        with counting_round_trips(keep_statements=False) as round_trips:
+            response = await self._answer(request, context, root_value)
+        RequestRecord(
+            request_id=context.request_id,
+            subject=context.principal.subject if context.principal else None,
+            operation=context.operation,
+            seconds=time.perf_counter() - started,
+            round_trips=round_trips.count,
+            error_codes=context.error_codes,
+        ).observed(self.metrics)
         if (
             response.media_type == "application/json"
             and not isinstance(response, StreamingResponse)
@@ -228,6 +231,23 @@ class GraphQLApp(GraphQL[Context, None]):
             if context.request_error:
                 response.status_code = 400
         return response
+
+    async def _answer(self, request: Request, context: Context, root_value: Any) -> Response:
+        if context.principal is None:
+            # Refused before the document is parsed or validated: no work for an anonymous
+            # caller, and nothing about the schema (no "Did you mean ...?").
+            error = context.auth_error or Unauthenticated("no bearer token")
+            context.error_codes.append(error.code)
+            response = error_response(401, error.message)
+            response.headers["www-authenticate"] = "Bearer"
+            return response
+        try:
+            answered: Response = await super().run(request, context, root_value)
+            return answered
+        except HTTPException as refused:  # no GraphQL request in it: bad JSON, a PUT...
+            response = error_response(refused.status_code, refused.reason)
+            context.error_codes.append(HTTP_CODES.get(refused.status_code, "BAD_REQUEST"))
+            return response
 
     async def execute_single(
         self,
@@ -265,8 +285,13 @@ class GraphQLApp(GraphQL[Context, None]):
         """A request error's response has no `data` entry (nothing was executed)."""
         response = await super().process_result(request, result)
         context = getattr(request.state, "graphql_context", None)
-        if isinstance(context, Context) and context.request_error:
-            response.pop("data", None)
+        if isinstance(context, Context):
+            context.error_codes.extend(
+                str((error.extensions or {}).get("code", "INTERNAL_SERVER_ERROR"))
+                for error in result.errors or ()
+            )
+            if context.request_error:
+                response.pop("data", None)
         return response
 
     async def authenticate(self, context: Context, authorization: str | None) -> None:
@@ -325,6 +350,26 @@ async def readyz(request: Request) -> JSONResponse:
     else:
         return JSONResponse({"status": "ready"})
     return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+
+
+async def neo4j_answers(graph: Graph) -> bool:
+    try:
+        async with asyncio.timeout(READY_TIMEOUT_S):
+            await graph.read("ping")
+    except (TimeoutError, GraphUnavailable):
+        return False
+    return True
+
+
+def metrics_endpoint(metrics: Metrics) -> Any:
+    """GET /metrics: Prometheus text format, no token (operations.md). Neo4j is asked
+    whether it answers at each scrape."""
+
+    async def scrape(request: Request) -> Response:
+        metrics.neo4j_up.set(1 if await neo4j_answers(request.app.state.graph) else 0)
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return scrape
 
 
 async def run_rules_every(graph: Graph, seconds: float) -> None:
@@ -457,6 +502,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.graph = await open_graph(settings)
         app.state.events = TagEventFeed(app.state.graph, settings.event_poll_s)
+        graphql.metrics.subscriptions.set_function(lambda: app.state.events.subscribers)
         tasks = [asyncio.create_task(app.state.events.run(), name="tag event feed")]
         if settings.rules_every_s:
             rules = run_rules_every(app.state.graph, settings.rules_every_s)
@@ -483,6 +529,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            Route("/metrics", metrics_endpoint(graphql.metrics), methods=["GET"]),
             Route("/graphql", body_limited_graphql),
             WebSocketRoute("/graphql", graphql),
             Mount("/vendor", StaticFiles(directory=VENDOR_DIR, check_dir=False), name="vendor"),

@@ -18,6 +18,7 @@ from rich.console import Console
 from uvicorn.config import LOGGING_CONFIG
 
 from cli.output import console, create_owner_only, run, user_errors
+from core.observe import uses_json
 from core.settings import Settings
 from graph.db import graph_session
 from graph.ingest.seed import has_customers, seed_graph
@@ -39,13 +40,17 @@ def graphiql_url(host: str, port: int) -> str:
     return f"http://[{shown}]:{port}/graphql" if ":" in shown else f"http://{shown}:{port}/graphql"
 
 
-def log_config() -> dict[str, Any]:
-    """uvicorn's logging, plus c360's own lines (INFO and up; masked errors with their
-    traceback). The driver's notifications about our fixed queries (e.g. a relationship type
-    that does not exist yet in an empty database) are noise here: only its errors are shown.
+def log_config(as_json: bool = False) -> dict[str, Any]:
+    """uvicorn's logging, plus c360's own lines (INFO and up: one a request, masked errors
+    with their traceback). The driver's notifications about our fixed queries (e.g. a
+    relationship type that does not exist yet in an empty database) are noise here: only its
+    errors are shown. `as_json`: every line, uvicorn's included, one JSON object.
     uvicorn applies it in every worker process (a `logging` call in this one would not)."""
     config = copy.deepcopy(LOGGING_CONFIG)
     config["formatters"]["c360"] = {"format": "%(levelname)-9s %(name)s: %(message)s"}
+    if as_json:
+        for name in config["formatters"]:
+            config["formatters"][name] = {"()": "core.observe.json_formatter"}
     config["handlers"]["c360"] = {
         "formatter": "c360",
         "class": "logging.StreamHandler",
@@ -56,9 +61,9 @@ def log_config() -> dict[str, Any]:
     return config
 
 
-def configure_logging() -> None:
+def configure_logging(as_json: bool = False) -> None:
     """The same for this process, before uvicorn starts (preparing, seeding the demo)."""
-    logging.config.dictConfig(log_config())
+    logging.config.dictConfig(log_config(as_json))
 
 
 def graphiql_headers(settings: Settings) -> str | None:
@@ -136,8 +141,9 @@ def serve(
     ] = None,
 ) -> None:
     """The GraphQL server: GraphiQL at /graphql, health at /healthz and /readyz."""
-    configure_logging()
     settings = Settings()
+    as_json = uses_json(settings.log_format)
+    configure_logging(as_json)
     if rules_every is not None:
         settings = settings.model_copy(update={"rules_every_s": rules_every})
     run(prepare(settings, demo_customers if demo else None))
@@ -147,7 +153,7 @@ def serve(
 
     processes = workers or os.cpu_count() or 1
     options: dict[str, Any] = {"host": host, "port": port, "log_level": "info",
-                               "log_config": log_config(), "http": NoDelayHttpTools,
+                               "log_config": log_config(as_json), "http": NoDelayHttpTools,
                                "loop": "uvloop",
                                # a WebSocket message over the body limit closes its socket
                                "ws_max_size": settings.max_body_bytes}  # fmt: skip

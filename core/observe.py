@@ -68,6 +68,11 @@ class RequestRecord:
     def outcome(self) -> str:
         return "error" if self.error_codes else "ok"
 
+    def observed(self, metrics: Metrics) -> None:
+        """Counted in the metrics and logged."""
+        self.observe(metrics)
+        self.log()
+
     def observe(self, metrics: Metrics) -> None:
         metrics.requests.labels(self.operation, self.outcome).inc()
         metrics.seconds.labels(self.operation).observe(self.seconds)

@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     introspection: bool = Field(default=True, alias="C360_INTROSPECTION")
     # Browser origins allowed cross-origin access (comma-separated); empty: none.
     cors_origins: str = Field(default="", alias="C360_CORS_ORIGINS")
+    # Log lines as JSON objects ("json"), text ("text"), or JSON unless stderr is a terminal.
+    log_format: Literal["auto", "text", "json"] = Field(default="auto", alias="C360_LOG_FORMAT")
     # Queries the graph answers whole skip graphql-core's per-field execution
     # (schema/fast_reads.py); off, every request is executed field by field.
     fast_reads: bool = Field(default=True, alias="C360_FAST_READS")

@@ -47,14 +47,15 @@ class RoundTrips:
 
     count: int = 0
     statements: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    keep_statements: bool = True  # False: only count (the server's metrics)
 
 
 _round_trips: ContextVar[RoundTrips | None] = ContextVar("c360_round_trips", default=None)
 
 
 @contextmanager
-def counting_round_trips() -> Iterator[RoundTrips]:
-    counter = RoundTrips()
+def counting_round_trips(*, keep_statements: bool = True) -> Iterator[RoundTrips]:
+    counter = RoundTrips(keep_statements=keep_statements)
     token = _round_trips.set(counter)
     try:
         yield counter
@@ -91,7 +92,7 @@ def _count() -> None:
 def _record(name: str, text: str, params: dict[str, Any]) -> None:
     log.debug("%s %s", name, params)
     counter = _round_trips.get()
-    if counter is not None:
+    if counter is not None and counter.keep_statements:
         counter.statements.append((name, text, params))
 
 

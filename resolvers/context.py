@@ -38,6 +38,10 @@ class Context:
     # error: the HTTP layer answers 400 to clients that accept graphql-response+json).
     request_error: bool = False
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # For the request's log line and metrics: its type and first root field ("query
+    # customer"; "none" before a document is known), and the codes of the errors it sent.
+    operation: str = "none"
+    error_codes: list[str] = field(default_factory=list)
     # "now" for the whole request (segments evaluated without asOf all use this one moment)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 

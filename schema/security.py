@@ -84,8 +84,27 @@ def root_fields(
                 yield from root_fields(fragments[name].selection_set, fragments, seen)
 
 
+def operation_label(document: Any, operation_name: str | None) -> str:
+    """`<type> <first root field>` ("query customer"): bounded by the schema, whatever the
+    client names its operation, so it can label metrics."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        return "none"
+    first = next(root_fields(operation.selection_set, _fragments(document)), "none")
+    return f"{operation.operation.value} {first}"
+
+
+def _fragments(document: Any) -> dict[str, Any]:
+    return {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+
+
 def refusal(context: Context, document: Any, operation_name: str | None) -> C360Error | None:
     """Why this request may not run, or None when it may."""
+    context.operation = operation_label(document, operation_name)
     if context.principal is None:
         return context.auth_error or Unauthenticated("no bearer token")
     if context.principal.expired():  # a socket's token, checked at connection_init
@@ -93,12 +112,7 @@ def refusal(context: Context, document: Any, operation_name: str | None) -> C360
     operation = get_operation_ast(document, operation_name)
     if operation is None:  # graphql-core reports the missing operation itself
         return None
-    fragments = {
-        definition.name.value: definition
-        for definition in document.definitions
-        if isinstance(definition, FragmentDefinitionNode)
-    }
-    for name in root_fields(operation.selection_set, fragments):
+    for name in root_fields(operation.selection_set, _fragments(document)):
         if name.startswith("__"):  # __typename, introspection
             continue
         if reason := context.principal.forbidden_reason(operation.operation.value, name):

@@ -138,21 +138,26 @@ C360 = Path(sys.executable).with_name("c360")
 
 
 @contextlib.contextmanager
-def serving(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
+def serving(
+    *args: str, env: dict[str, str] | None = None, log: Path | None = None
+) -> Iterator[str]:
     """`c360 serve` on a free port of the test Neo4j (the settings fixture exported NEO4J_*),
-    polling for events every 0.1 s, with `env` added; yields its base URL and stops it."""
+    polling for events every 0.1 s, with `env` added and its stderr (its log) in `log` when
+    given; yields its base URL and stops it."""
     port = free_port()
     env = os.environ | {"C360_EVENT_POLL": "0.1"} | (env or {})
-    process = subprocess.Popen(
-        [str(C360), "serve", "--port", str(port), "--workers", "1", *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url, process, timeout_s=30)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with contextlib.ExitStack() as files:
+        stderr = files.enter_context(log.open("wb")) if log else subprocess.DEVNULL
+        process = subprocess.Popen(
+            [str(C360), "serve", "--port", str(port), "--workers", "1", *args],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            env=env,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(url, process, timeout_s=30)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=30)

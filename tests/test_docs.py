@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import Settings
 from graph.db import Graph
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -27,3 +28,10 @@ def cypher_examples() -> list[tuple[str, str]]:
 async def test_example_plans(graph: Graph, doc: str, statement: str) -> None:
     params = {name: "x" for name in re.findall(r"\$(\w+)", statement)}
     await graph.run_text("docs/example", "EXPLAIN " + statement, **params)
+
+
+def test_every_setting_is_in_the_operators_table() -> None:
+    table = (DOCS / "operations.md").read_text(encoding="utf-8")
+    names = [field.alias for field in Settings.model_fields.values() if field.alias]
+    assert len(names) >= 25
+    assert [name for name in names if f"| `{name}` |" not in table] == []

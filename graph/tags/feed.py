@@ -65,6 +65,10 @@ class TagEventFeed:
             self._last = int(event["seq"])
         return len(events) < self.batch
 
+    @property
+    def subscribers(self) -> int:
+        return len(self._queues)
+
     @contextlib.asynccontextmanager
     async def subscribe(self) -> AsyncIterator[AsyncIterator[TagEventRow]]:
         """Events numbered after now, as they are dispatched."""

@@ -52,12 +52,12 @@ class SilentPeerProxy:
 
     async def _connection(
         self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter
-    ) -> None:  # noqa: E501
+    ) -> None:
         server_r, server_w = await asyncio.open_connection(*self.target)
 
         async def pipe(
             source: asyncio.StreamReader, sink: asyncio.StreamWriter, answers: bool
-        ) -> None:  # noqa: E501
+        ) -> None:
             while data := await source.read(65536):
                 if answers:
                     await self.speaking.wait()
