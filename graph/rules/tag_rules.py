@@ -6,10 +6,11 @@ tag to members who lack it and takes it from customers *this rule* tagged who no
 match. Assignments made by hand, by an import or by another rule are never touched, so a
 member who already holds the tag keeps that assignment as it is.
 
-Each rule runs in one transaction of its own, which reads the members (the segmentation
-compiler's query), reads the current holders and writes the difference: a run is all or
-nothing per rule, and running again at the same `asOf` changes nothing. Rules run in creation
-order, so a rule may use a tag that an earlier rule keeps.
+Each rule runs in one transaction of its own, which locks the rule, reads the members (the
+segmentation compiler's query), reads the current holders and writes the difference: a run is
+all or nothing per rule, running again at the same `asOf` changes nothing, and runs of one
+rule started at once in several processes take turns (the later one adds nothing twice).
+Rules run in creation order, so a rule may use a tag that an earlier rule keeps.
 """
 
 from __future__ import annotations
@@ -125,6 +126,7 @@ async def run_rule(graph: Graph, rule: TagRuleRow, as_of: datetime) -> RuleRun:
     )
 
     async def work(tx: Tx) -> RuleRun:
+        await tx.run("rules/lock", ruleId=rule["id"], now=datetime.now(UTC))
         members = await _members(tx, definition, as_of)
         [holders] = await tx.run("rules/holders", ruleId=rule["id"])
         held, ruled = set(holders["held"]), set(holders["ruled"])
