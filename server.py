@@ -47,7 +47,7 @@ from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from core import package_data
+from core import package_data, tracing
 from core.errors import GraphUnavailable, Unauthenticated
 from core.observe import Metrics, RequestRecord
 from core.settings import Settings
@@ -212,8 +212,16 @@ class GraphQLApp(GraphQL[Context, None]):
         if self.should_render_graphql_ide(self.request_adapter_class(request)):
             return await super().run(request, context, root_value)  # type: ignore[arg-type]
         started = time.perf_counter()
-        with counting_round_trips(keep_statements=False) as round_trips:
+        with (
+            tracing.span("graphql", "SERVER", **{"c360.request_id": context.request_id}) as span,
+            counting_round_trips(keep_statements=False) as round_trips,
+        ):
             response = await self._answer(request, context, root_value)
+            if span is not None:
+                span.update_name(f"graphql {context.operation}")
+                span.set_attribute("c360.round_trips", round_trips.count)
+                if context.error_codes:
+                    span.set_attribute("c360.error_code", context.error_codes[0])
         RequestRecord(
             request_id=context.request_id,
             subject=context.principal.subject if context.principal else None,
@@ -495,6 +503,7 @@ class CancelOnDisconnect:
 def create_app(settings: Settings | None = None) -> Starlette:
     """The app for these settings (default: from the environment)."""
     settings = settings or Settings()
+    tracing.configure()  # before the schema: its resolver spans exist only while tracing
     graphql = GraphQLApp(settings)
     body_limited_graphql = BodyLimit(CancelOnDisconnect(graphql), settings.max_body_bytes)
 
@@ -515,6 +524,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await app.state.graph.close()
+            tracing.shutdown()
 
     origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
     cors = Middleware(

@@ -28,6 +28,7 @@ from neo4j.exceptions import (
     Neo4jError,
 )
 
+from core import tracing
 from core.errors import GraphUnavailable
 from core.settings import Settings
 from graph.deadline import bounded, transaction_timeout
@@ -96,6 +97,13 @@ def _record(name: str, text: str, params: dict[str, Any]) -> None:
         counter.statements.append((name, text, params))
 
 
+def _span(name: str) -> contextlib.AbstractContextManager[Any]:
+    """A tracing span for one transaction, named by its statement's file (no parameters)."""
+    return tracing.span(
+        f"cypher {name}", "CLIENT", **{"db.system": "neo4j", "db.operation.name": name}
+    )
+
+
 class Tx:
     """Named Cypher inside one transaction of `Graph.in_transaction`."""
 
@@ -133,7 +141,7 @@ class Graph:
         if (tx := _open_tx.get()) is not None:
             return await Tx(tx).run_text(name, text, **params)
         _record(name, text, params)
-        with translated():
+        with translated(), _span(name):
             async with bounded():
                 records, _, _ = await self.driver.execute_query(
                     self._query(name, text), params, routing_=routing, database_=self.database
@@ -174,7 +182,7 @@ class Graph:
         async def managed(tx: AsyncManagedTransaction) -> T:
             return await work(Tx(tx))
 
-        with translated():
+        with translated(), _span("tx"):
             async with bounded(), self.driver.session(database=self.database) as session:
                 return await session.execute_write(managed)
 
@@ -228,7 +236,8 @@ class Graph:
         while True:
             try:
                 async with bounded():
-                    return await self._atomically_once(work)
+                    with _span("mutation"):
+                        return await self._atomically_once(work)
             except Exception as e:
                 if not _retryable(e) or time.monotonic() + delay > deadline:
                     if (mapped := translate(e)) is not None:

@@ -4,14 +4,17 @@ layer (schema/security.py) and error masking."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from inspect import isawaitable
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLResolveInfo
 from strawberry.extensions import SchemaExtension
+from strawberry.extensions.tracing.utils import should_skip_tracing
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from core import tracing
 from core.settings import Settings
 from schema.errors import C360MaskErrors, ErrorCodes, log_expected
 from schema.events import Subscription
@@ -20,6 +23,22 @@ from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALARS
 from schema.security import Authorize, CostLimit, RequestDeadline, limits
+
+
+class ResolverSpans(SchemaExtension):
+    """A tracing span for each resolver that is not a plain property (installed only while
+    tracing: a per-field hook costs every request). Named by the field, no arguments."""
+
+    async def resolve(
+        self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo[Any], *args: Any,
+        **kwargs: Any,
+    ) -> Any:  # fmt: skip
+        if should_skip_tracing(_next, info):
+            result = _next(root, info, *args, **kwargs)
+            return await result if isawaitable(result) else result
+        with tracing.span(f"resolve {info.parent_type.name}.{info.field_name}"):
+            result = _next(root, info, *args, **kwargs)
+            return await result if isawaitable(result) else result
 
 
 class Schema(strawberry.Schema, AnsweredDocuments):
@@ -44,6 +63,8 @@ def make_schema(settings: Settings | None = None) -> Schema:
         C360MaskErrors,
         ErrorCodes,
     ]
+    if tracing.enabled():
+        extensions.append(ResolverSpans)
     return Schema(
         query=Query,
         mutation=Mutation,

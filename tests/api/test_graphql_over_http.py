@@ -259,3 +259,25 @@ async def test_http_subscriptions_refuse_without_running(server: str) -> None:
         results = [payload async for payload in events(costly)]
         codes = [[e["extensions"]["code"] for e in r["errors"]] for r in results]
         assert codes == [["QUERY_TOO_COMPLEX"]]
+
+
+def test_a_lone_surrogate_is_a_coded_400_not_a_traceback(client: TestClient) -> None:
+    """JSON may spell a lone UTF-16 surrogate (\\ud800), which no string can hold: it used to
+    be a 500 with a traceback in the log."""
+    query = r'{"query": "{ customer(id: \"\ud800\") { id } }"}'
+    variables = (
+        r'{"query": "query ($id: ID!) { customer(id: $id) { id } }", "variables": {"id": "\udfff"}}'
+    )
+    for body in (query, variables):
+        response = client.post(
+            "/graphql", content=body.encode(), headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 400
+        [error] = response.json()["errors"]
+        assert error["extensions"] == {"code": "BAD_REQUEST"}
+    # in a GET's query string, invalid UTF-8 decodes to U+FFFD: an unknown id, not an error
+    answered = client.get(
+        "/graphql?query=%7B%20customer(id%3A%20%22%ED%A0%80%22)%20%7B%20id%20%7D%20%7D"
+    )
+    assert answered.status_code == 200
+    assert answered.json() == {"data": {"customer": None}}
