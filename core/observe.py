@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from pythonjsonlogger.json import JsonFormatter
+from pythonjsonlogger.orjson import OrjsonFormatter
 
 request_log = logging.getLogger("c360.request")
 
@@ -112,12 +112,12 @@ def uses_json(log_format: str) -> bool:
     return log_format == "json"
 
 
-def json_formatter() -> JsonFormatter:
-    """`{"ts", "level", "name", "msg", ...extra}` one object a line."""
-    return JsonFormatter(
+def json_formatter() -> OrjsonFormatter:
+    """`{"ts", "level", "name", "msg", ...extra}` one object a line (orjson: the request
+    line is written for every request)."""
+    return OrjsonFormatter(
         "{asctime}{levelname}{name}{message}",
         style="{",
         rename_fields={"asctime": "ts", "levelname": "level", "message": "msg"},
         datefmt="%Y-%m-%dT%H:%M:%S%z",
-        json_ensure_ascii=False,
     )

@@ -15,6 +15,7 @@ millions before it runs, instead of 13 seconds of Neo4j and event loop after.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -210,6 +211,34 @@ def estimate(
     return walk.objects(root, operation.selection_set, 1, None)
 
 
+_ESTIMATES: OrderedDict[tuple[Any, ...], tuple[DocumentNode, int]] = OrderedDict()
+CACHED = 512  # estimates kept (LRU), by document and the integer variables it got
+
+
+def cached_estimate(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+    settings: Settings,
+) -> int:
+    """`estimate`, remembered per parsed document (the parser cache hands out one object per
+    text), the limits it was counted under, and the integer-valued variables (the only ones a
+    page size can come from)."""
+    numbers = tuple(
+        sorted((k, v) for k, v in (variables or {}).items() if v is None or type(v) is int)
+    )
+    key = (id(document), operation_name, numbers, settings.max_nodes, settings.max_page_size)
+    if (known := _ESTIMATES.get(key)) is not None and known[0] is document:
+        _ESTIMATES.move_to_end(key)
+        return int(known[1])
+    size = estimate(schema, document, operation_name, variables, settings)
+    _ESTIMATES[key] = (document, size)  # the document held: its id is not reused meanwhile
+    if len(_ESTIMATES) > CACHED:
+        _ESTIMATES.popitem(last=False)
+    return size
+
+
 def too_complex(
     schema: GraphQLSchema,
     document: DocumentNode,
@@ -219,7 +248,7 @@ def too_complex(
 ) -> QueryTooComplex | None:
     """The refusal of an operation estimated over C360_MAX_NODES, or None."""
     try:
-        size = estimate(schema, document, operation_name, variables, settings)
+        size = cached_estimate(schema, document, operation_name, variables, settings)
     except TooManyFields:
         return QueryTooComplex(
             f"the request's fragments expand to more than {STEPS:,} fields: spread fewer"
