@@ -19,7 +19,6 @@ import pytest
 from core.settings import Settings
 from graph.db import Graph
 from security.roles import Role
-from tests.api.conftest import SHOP
 from tests.conftest import serving
 from tests.tokens import auth_header
 
@@ -110,6 +109,13 @@ async def open_request_transactions(graph: Graph) -> list[str]:
         return [record["query"] async for record in result]
 
 
+async def until_a_request_transaction(graph: Graph, seconds: float) -> None:
+    started = time.monotonic()
+    while not await open_request_transactions(graph):
+        assert time.monotonic() - started < seconds, "the request did not reach Neo4j"
+        await asyncio.sleep(0.05)
+
+
 async def until_no_request_transactions(graph: Graph, seconds: float) -> float:
     started = time.monotonic()
     while await open_request_transactions(graph):
@@ -118,12 +124,19 @@ async def until_no_request_transactions(graph: Graph, seconds: float) -> float:
     return time.monotonic() - started
 
 
+def through(proxy: SilentPeerProxy, deadline_s: int) -> dict[str, str]:
+    """`c360 serve`'s environment: Neo4j through the proxy, this request deadline."""
+    return {
+        "NEO4J_URI": f"bolt://127.0.0.1:{proxy.port}",
+        "C360_REQUEST_TIMEOUT_S": str(deadline_s),
+    }
+
+
 async def test_a_silent_neo4j_gets_the_request_a_timeout_at_its_deadline(
-    graph: Graph, proxy: SilentPeerProxy
+    shop: Graph, proxy: SilentPeerProxy
 ) -> None:
-    await graph.run_text("tests/shop", SHOP, write=True)
-    env = {"NEO4J_URI": f"bolt://127.0.0.1:{proxy.port}", "C360_REQUEST_TIMEOUT_S": "2"}
-    with serving(env=env) as url:
+    graph = shop
+    with serving(env=through(proxy, 2)) as url:
         async with httpx2.AsyncClient(
             base_url=url, headers=auth_header(Role.ADMIN), timeout=30
         ) as http:
@@ -133,8 +146,7 @@ async def test_a_silent_neo4j_gets_the_request_a_timeout_at_its_deadline(
             proxy.silence()
             started = time.monotonic()
             request = asyncio.ensure_future(http.post("/graphql", json={"query": QUERY}))
-            await asyncio.sleep(1.0)
-            assert await open_request_transactions(graph) != []  # it reached Neo4j, and waits
+            await until_a_request_transaction(graph, seconds=1.5)  # it reached Neo4j, and waits
             response = await request
             elapsed = time.monotonic() - started
     body = response.json()
@@ -146,11 +158,10 @@ async def test_a_silent_neo4j_gets_the_request_a_timeout_at_its_deadline(
 
 
 async def test_a_client_that_disconnects_ends_its_transactions(
-    graph: Graph, proxy: SilentPeerProxy
+    shop: Graph, proxy: SilentPeerProxy
 ) -> None:
-    await graph.run_text("tests/shop", SHOP, write=True)
-    env = {"NEO4J_URI": f"bolt://127.0.0.1:{proxy.port}", "C360_REQUEST_TIMEOUT_S": "60"}
-    with serving(env=env) as url:
+    graph = shop
+    with serving(env=through(proxy, 60)) as url:
         async with httpx2.AsyncClient(base_url=url, headers=auth_header(Role.ADMIN)) as http:
             assert (await http.post("/graphql", json={"query": QUERY})).status_code == 200
         proxy.silence()
@@ -163,8 +174,7 @@ async def test_a_client_that_disconnects_ends_its_transactions(
                 + f"Authorization: {authorization}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
                 + body
             )
-            await asyncio.sleep(1.0)
-            assert await open_request_transactions(graph) != []
+            await until_a_request_transaction(graph, seconds=10)
         # the client is gone: within moments, not at the deadline (60 s) or the
         # transaction timeout (30 s), Neo4j has nothing of it left
         assert await until_no_request_transactions(graph, seconds=5) < 5
