@@ -149,8 +149,16 @@ class CodedParserCache(ParserCache):
 
 
 def log_expected(errors: list[GraphQLError], execution_context: ExecutionContext | None) -> None:
-    """Schema.process_errors: expected errors at INFO without a traceback (the masked ones
-    are logged with theirs by C360MaskErrors)."""
+    """Schema.process_errors: expected errors at INFO, by code, path and field: not their
+    messages, which may quote what the client sent ("'li@' is not an email address"), and
+    logs hold no personal data. The masked ones are logged with their traceback by
+    C360MaskErrors."""
     for error in errors:
         if not is_unexpected(error):
-            log.info("graphql error: %s", error.message)
+            extensions = error.extensions or {}
+            log.info(
+                "graphql error %s at %s%s",
+                extensions.get("code", "-"),
+                ".".join(str(part) for part in error.path or ()) or "-",
+                f" (field {extensions['field']})" if "field" in extensions else "",
+            )

@@ -78,6 +78,10 @@ def test_json_logs_one_line_a_request_without_personal_data(tmp_path: Path, shop
         assert answer.json()["data"]["customer"]["email"] == "alice@example.com"
         refused = httpx2.post(f"{url}/graphql", json={"query": CUSTOMER})
         assert refused.status_code == 401
+        # an error quoting what the client sent is logged by code and field only
+        bad = 'mutation { upsertCustomer(input: {id: "c9", name: "Zed", email: "zed@@x"}) { id } }'
+        bad_email = httpx2.post(f"{url}/graphql", json={"query": bad}, headers=headers)
+        assert "'zed@@x' is not an email address" in bad_email.json()["errors"][0]["message"]
     text = log.read_text(encoding="utf-8")
     lines = [json.loads(line) for line in text.splitlines() if line.strip()]
     assert all({"ts", "level", "msg"} <= line.keys() for line in lines)
@@ -88,7 +92,10 @@ def test_json_logs_one_line_a_request_without_personal_data(tmp_path: Path, shop
     ] == [
         ("li.lei", "query customer", 1, None, "INFO"),
         (None, "none", 0, "UNAUTHENTICATED", "INFO"),
+        ("li.lei", "mutation upsertCustomer", 0, "BAD_USER_INPUT", "INFO"),
     ]
     assert all(len(r["requestId"]) == 32 and r["durationMs"] > 0 for r in requests)
     # the answer held c1's email and name; the log holds neither (nor the query's arguments)
-    assert "alice@example.com" not in text and "Alice" not in text
+    assert "alice@example.com" not in text and "Alice" not in text and "zed@@x" not in text
+    assert any(line["msg"] == "graphql error BAD_USER_INPUT at upsertCustomer (field input.email)"
+               for line in lines)  # fmt: skip
