@@ -22,7 +22,7 @@ from typing import Any, cast
 import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
@@ -185,7 +185,10 @@ class GraphQLApp(GraphQL[Context, None]):
     ) -> Context:
         graph: Graph = request.app.state.graph
         events: TagEventFeed = request.app.state.events
-        context = Context(graph=graph, settings=self.settings, request=request, events=events)
+        context = Context(
+            graph=graph, settings=self.settings, request=request, events=events,
+            metrics=self.metrics,
+        )  # fmt: skip
         await self.authenticate(context, request.headers.get("authorization"))
         return context
 
@@ -375,7 +378,7 @@ def metrics_endpoint(metrics: Metrics) -> Any:
 
     async def scrape(request: Request) -> Response:
         metrics.neo4j_up.set(1 if await neo4j_answers(request.app.state.graph) else 0)
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     return scrape
 
@@ -496,12 +499,19 @@ class CancelOnDisconnect:
                 log.info("the client disconnected: its request is cancelled")
                 request.cancel()
 
-        def start_watching() -> None:
-            nonlocal watcher
-            if body_read and not complete:  # reading the body, the app sees a disconnect
-                watcher = asyncio.ensure_future(watch())
+        loop = asyncio.get_running_loop()
+        timer: asyncio.TimerHandle
 
-        timer = asyncio.get_running_loop().call_later(self.WATCH_AFTER_S, start_watching)
+        def start_watching() -> None:
+            nonlocal watcher, timer
+            if complete:
+                return
+            if not body_read:  # still reading it: the app itself sees a disconnect; later
+                timer = loop.call_later(self.WATCH_AFTER_S, start_watching)
+                return
+            watcher = asyncio.ensure_future(watch())
+
+        timer = loop.call_later(self.WATCH_AFTER_S, start_watching)
         try:
             await self.app(scope, receive_body, send_tracked)
         except asyncio.CancelledError:
@@ -524,8 +534,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.graph = await open_graph(settings)
-        app.state.events = TagEventFeed(app.state.graph, settings.event_poll_s)
-        graphql.metrics.subscriptions.set_function(lambda: app.state.events.subscribers)
+        app.state.events = TagEventFeed(
+            app.state.graph, settings.event_poll_s, on_subscribers=graphql.metrics.subscriptions.set
+        )
         tasks = [asyncio.create_task(app.state.events.run(), name="tag event feed")]
         if settings.rules_every_s:
             rules = run_rules_every(app.state.graph, settings.rules_every_s)

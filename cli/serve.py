@@ -9,6 +9,7 @@ import json
 import logging
 import logging.config
 import os
+import tempfile
 import threading
 from typing import Annotated, Any
 
@@ -18,7 +19,7 @@ from rich.console import Console
 from uvicorn.config import LOGGING_CONFIG
 
 from cli.output import console, create_owner_only, run, user_errors
-from core.observe import uses_json
+from core.observe import MULTIPROCESS_DIR, uses_json
 from core.settings import Settings
 from graph.db import graph_session
 from graph.ingest.seed import has_customers, seed_graph
@@ -165,7 +166,10 @@ def serve(
     os.environ.pop("C360_RULES_EVERY", None)
     if settings.rules_every_s:
         rules_in_background(settings, settings.rules_every_s)
-    uvicorn.run("server:create_app", factory=True, workers=processes, **options)
+    # The workers keep their metrics in files there, so a scrape of any of them sums all.
+    with tempfile.TemporaryDirectory(prefix="c360-metrics-") as metrics_dir:
+        os.environ.setdefault(MULTIPROCESS_DIR, metrics_dir)
+        uvicorn.run("server:create_app", factory=True, workers=processes, **options)
 
 
 def rules_in_background(settings: Settings, seconds: float) -> threading.Thread:

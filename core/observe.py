@@ -9,13 +9,17 @@ is one of c360's error codes.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from dataclasses import dataclass
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 from pythonjsonlogger.orjson import OrjsonFormatter
 
 request_log = logging.getLogger("c360.request")
+# Where worker processes keep their metrics for one another (prometheus-client's variable).
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 
 class Metrics:
@@ -45,12 +49,29 @@ class Metrics:
         self.errors = Counter(
             "c360_errors", "Errors sent to clients, by code.", ["code"], registry=self.registry
         )
+        # With several worker processes (PROMETHEUS_MULTIPROC_DIR, set by `c360 serve
+        # --workers N`), a gauge combines the live processes' values like this.
         self.neo4j_up = Gauge(
-            "c360_neo4j_up", "1 when Neo4j answered the last check, else 0.", registry=self.registry
+            "c360_neo4j_up",
+            "1 when Neo4j answered the last check, else 0.",
+            registry=self.registry,
+            multiprocess_mode="livemostrecent",
         )
         self.subscriptions = Gauge(
-            "c360_subscriptions_active", "Subscriptions being served now.", registry=self.registry
+            "c360_subscriptions_active",
+            "Subscriptions being served now.",
+            registry=self.registry,
+            multiprocess_mode="livesum",
         )
+
+    def exposition(self) -> bytes:
+        """The text a scrape gets: this process's metrics, or every worker's summed when the
+        server runs several (prometheus-client's multiprocess mode)."""
+        if not os.environ.get(MULTIPROCESS_DIR):
+            return generate_latest(self.registry)
+        everyone = CollectorRegistry()
+        MultiProcessCollector(everyone)  # type: ignore[no-untyped-call]
+        return generate_latest(everyone)
 
 
 @dataclass

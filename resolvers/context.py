@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.websockets import WebSocket
 
 from core.errors import Unauthenticated
+from core.observe import Metrics
 from core.settings import Settings
 from graph.db import Graph
 from graph.loaders import Loaders
@@ -31,6 +32,8 @@ class Context:
     # Who sent the request (None: no valid token, and `auth_error` says why).
     principal: Principal | None = None
     auth_error: Unauthenticated | None = None
+    # The server's metrics (None outside `c360 serve`: tests, the CLI).
+    metrics: Metrics | None = None
     # A subscription socket's connection_init payload (graphql-transport-ws).
     connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(init=False)

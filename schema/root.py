@@ -20,6 +20,7 @@ from schema.errors import C360MaskErrors, ErrorCodes, log_expected
 from schema.events import Subscription
 from schema.fast_reads import AnsweredDocuments, FastReads
 from schema.mutation import Mutation
+from schema.observe import SocketRequests
 from schema.query import Query
 from schema.scalars import SCALARS
 from schema.security import Authorize, CostLimit, RequestDeadline, limits
@@ -62,6 +63,7 @@ def make_schema(settings: Settings | None = None) -> Schema:
         FastReads,
         C360MaskErrors,
         ErrorCodes,
+        SocketRequests,
     ]
     if tracing.enabled():
         extensions.append(ResolverSpans)

@@ -86,7 +86,9 @@ def root_fields(
 
 def operation_label(document: Any, operation_name: str | None) -> str:
     """`<type> <first root field>` ("query customer"): bounded by the schema, whatever the
-    client names its operation, so it can label metrics."""
+    client names its operation, so it can label metrics ("none" without a document)."""
+    if document is None:
+        return "none"
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         return "none"

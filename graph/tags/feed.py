@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from core.errors import C360Error
 from graph.db import Graph
@@ -28,10 +28,17 @@ class SubscriberTooSlow(C360Error):
 
 
 class TagEventFeed:
-    def __init__(self, graph: Graph, poll_s: float = 0.5, batch: int = 1000) -> None:
+    def __init__(
+        self,
+        graph: Graph,
+        poll_s: float = 0.5,
+        batch: int = 1000,
+        on_subscribers: Callable[[int], None] | None = None,
+    ) -> None:
         self.graph = graph
         self.poll_s = poll_s
         self.batch = batch
+        self.on_subscribers = on_subscribers  # told the number of subscribers when it changes
         self._queues: set[asyncio.Queue[TagEventRow | None]] = set()
         self._last: int | None = None
 
@@ -60,20 +67,22 @@ class TagEventFeed:
                     queue.put_nowait(event)
                 except asyncio.QueueFull:
                     self._queues.discard(queue)
+                    self._counted()
                     queue.get_nowait()  # room for the end marker
                     queue.put_nowait(None)
             self._last = int(event["seq"])
         return len(events) < self.batch
 
-    @property
-    def subscribers(self) -> int:
-        return len(self._queues)
+    def _counted(self) -> None:
+        if self.on_subscribers is not None:
+            self.on_subscribers(len(self._queues))
 
     @contextlib.asynccontextmanager
     async def subscribe(self) -> AsyncIterator[AsyncIterator[TagEventRow]]:
         """Events numbered after now, as they are dispatched."""
         queue: asyncio.Queue[TagEventRow | None] = asyncio.Queue(QUEUE_SIZE)
         self._queues.add(queue)
+        self._counted()
 
         async def events() -> AsyncIterator[TagEventRow]:
             while (event := await queue.get()) is not None:
@@ -84,3 +93,4 @@ class TagEventFeed:
             yield events()
         finally:
             self._queues.discard(queue)
+            self._counted()

@@ -3,6 +3,7 @@ and one log line a request, as JSON with C360_LOG_FORMAT=json, without personal 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,8 @@ import httpx2
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.testclient import TestClient
+from websockets.asyncio.client import connect
+from websockets.typing import Subprotocol
 
 from core.settings import Settings
 from graph.db import Graph
@@ -99,3 +102,51 @@ def test_json_logs_one_line_a_request_without_personal_data(tmp_path: Path, shop
     assert "alice@example.com" not in text and "Alice" not in text and "zed@@x" not in text
     assert any(line["msg"] == "graphql error BAD_USER_INPUT at upsertCustomer (field input.email)"
                for line in lines)  # fmt: skip
+
+
+def scrape(url: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    text = httpx2.get(f"{url}/metrics").text
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+OK_CUSTOMER = ("c360_requests_total", (("operation", "query customer"), ("outcome", "ok")))
+
+
+def test_with_two_workers_every_scrape_counts_both(shop: Graph) -> None:
+    """`--workers 2`: requests land on either process; a scrape, answered by either, sums
+    both (prometheus-client's multiprocess mode in a directory `c360 serve` makes)."""
+    with serving("--workers", "2") as url:
+        with httpx2.Client(headers=auth_header(Role.ADMIN)) as http:
+            for _ in range(30):  # a new connection each: the kernel spreads them
+                http.post(
+                    f"{url}/graphql", json={"query": CUSTOMER}, headers={"Connection": "close"}
+                )
+        scrapes = [scrape(url) for _ in range(6)]
+    assert [found[OK_CUSTOMER] for found in scrapes] == [30.0] * 6
+    assert all(found[("c360_neo4j_up", ())] == 1 for found in scrapes)
+
+
+async def test_operations_over_a_socket_are_counted_and_logged(tmp_path: Path, shop: Graph) -> None:
+    log = tmp_path / "serve.log"
+    with serving(env={"C360_LOG_FORMAT": "json"}, log=log) as url:
+        ws = await connect(
+            url.replace("http", "ws") + "/graphql",
+            subprotocols=[Subprotocol("graphql-transport-ws")],
+        )
+        await ws.send(json.dumps({"type": "connection_init", "payload": auth_header(Role.VIEWER)}))
+        assert json.loads(await ws.recv()) == {"type": "connection_ack"}
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": CUSTOMER}}))
+        answer = json.loads(await asyncio.wait_for(ws.recv(), timeout=15))
+        assert answer["payload"]["data"]["customer"]["email"] == "a***@example.com"
+        await ws.close()
+        found = scrape(url)
+    assert found[OK_CUSTOMER] == 1
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line]
+    [request] = [line for line in lines if line.get("name") == "c360.request"]
+    assert (request["subject"], request["operation"], request["roundTrips"]) == (
+        "tests", "query customer", 1
+    )  # fmt: skip
