@@ -22,8 +22,10 @@ async def migrate(graph: Graph) -> MigrationReport:
     await graph.run_text("schema/await_indexes", "CALL db.awaitIndexes(300)", write=True)
     stages = [{"name": name, "order": order} for name, order in STAGE_ORDER.items()]
     await graph.write("schema/lifecycle_stages", stages=stages)
-    # Graphs from before stored purchase totals (or written around the importer) get them.
+    # Graphs from before stored purchase totals (or written around the importer) get them,
+    # and name keys for searchCustomers.
     await refresh_purchase_totals(graph)
+    await graph.write("customers/name_keys")
     return MigrationReport(statements=len(schema), stages=len(stages))
 
 

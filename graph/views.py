@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from graph.db import Graph
 from graph.paging import Page
 from graph.rows import CustomerRow
+from graph.search import SearchTerms
 from graph.translate.projection import view
 from graph.translate.selection import Selection
 
@@ -33,4 +34,30 @@ async def customers(
     how many customers there are."""
     text, params = view("customers", selections, limit=limit, after=after)
     [row] = await graph.run_text("views/customers", text, **params)
+    return Page.from_value(row)
+
+
+async def search_customers(
+    graph: Graph,
+    selections: Iterable[Selection],
+    terms: SearchTerms,
+    *,
+    limit: int,
+    after: tuple[int, str] | None,
+) -> Page[CustomerRow]:
+    """Up to `limit` customers matching the search after the key `after` (rank, id), what
+    is selected below each, and how many match."""
+    rank, customer_id = after if after is not None else (-1, "")
+    text, params = view(
+        "search_customers",
+        selections,
+        query=terms.query,
+        email=terms.email,
+        phone=terms.phone,
+        needle=terms.needle,
+        limit=limit,
+        afterRank=rank,
+        afterId=customer_id,
+    )
+    [row] = await graph.run_text("views/search_customers", text, **params)
     return Page.from_value(row)

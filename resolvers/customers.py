@@ -15,6 +15,7 @@ from graph import views
 from graph.model import InteractionType
 from graph.paging import Page
 from graph.rows import CustomerRow, InteractionRow, ProductRow, TagAssignmentRow, TagRow
+from graph.search import SearchTerms
 from graph.translate.selection import Selection
 from resolvers.context import Info
 from resolvers.pagination import EdgePage, check_first, decode_cursor, edge_page
@@ -35,6 +36,31 @@ async def customers(info: Info, first: int | None, after: str | None) -> EdgePag
     nodes = Selection("customers", "customers", children=below(info)).at("edges", "node")
     page = await views.customers(
         info.context.graph, nodes, limit=size + 1, after=key[0] if key else ""
+    )
+    return edge_page(page, size)
+
+
+async def search(
+    info: Info, query: str, first: int | None, after: str | None
+) -> EdgePage[CustomerRow]:
+    """Query.searchCustomers: one statement for the page, the total and every field selected
+    on the nodes that the graph answers."""
+    terms = SearchTerms.of(query)
+    principal = info.context.principal
+    if principal is None or not principal.sees_personal_data:
+        # masked means not inferable: finding a customer by an email would confirm it
+        terms = terms.without_personal_data()
+    size = check_first(first, info.context.settings)
+    key = decode_cursor(after, int, str)
+    nodes = Selection("searchCustomers", "searchCustomers", children=below(info)).at(
+        "edges", "node"
+    )
+    page = await views.search_customers(
+        info.context.graph,
+        nodes,
+        terms,
+        limit=size + 1,
+        after=(key[0], key[1]) if key else None,
     )
     return edge_page(page, size)
 

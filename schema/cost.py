@@ -172,7 +172,9 @@ class _Estimate:
             if isinstance(value, IntValueNode):
                 value = int(value.value)
             if isinstance(value, int) and not isinstance(value, bool):
-                return max(value, 0)
+                # above the largest page the field itself refuses it (BAD_USER_INPUT, naming
+                # the argument): counted as the largest page, not reported as too complex
+                return min(max(value, 0), self.max_page)
         # no usable size (null, or a variable that will not coerce): the largest page
         return self.max_page
 

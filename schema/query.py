@@ -50,6 +50,23 @@ class Query:
         page = await customers.customers(info, first, given(after))
         return Connection.of(page, Customer.from_record)
 
+    @field(
+        description="The customers whose id, email or phone equals the query (email trimmed "
+        "and lower-cased, phone as imports normalise it), or whose name contains it "
+        "(case-insensitive, NFKC; Chinese by any part of two or more characters). Exact "
+        "id/email/phone matches first, then exact names, then other names; ties by id. "
+        "A query under 2 characters is BAD_USER_INPUT."
+    )
+    async def search_customers(
+        self,
+        info: Info,
+        query: str,
+        first: int | None = 20,
+        after: str | None = strawberry.UNSET,
+    ) -> Connection[Customer]:
+        page = await customers.search(info, query, first, given(after))
+        return Connection.of(page, Customer.from_record)
+
     @field(description="A product by id, or null.")
     async def product(self, info: Info, id: strawberry.ID) -> Product | None:
         record = await products.product(info, id)

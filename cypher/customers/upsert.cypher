@@ -1,6 +1,7 @@
 // Mutation.upsertCustomer: create the customer or update the given properties, in one
 // statement. $props holds only the fields the caller gave; a null value removes the property.
 // createdAt is set on create; updatedAt on create and whenever a value actually changes.
+// nameKey (the name NFKC-normalised and lower-cased) is what searchCustomers looks in.
 // Returns: customer, created, changed
 OPTIONAL MATCH (old:Customer {id: $id})
 WITH old IS NULL AS created,
@@ -9,6 +10,7 @@ WITH old IS NULL AS created,
 MERGE (c:Customer {id: $id})
 ON CREATE SET c.createdAt = datetime()
 SET c += $props
+SET c.nameKey = toLower(normalize(c.name, NFKC))
 FOREACH (_ IN CASE WHEN created OR changed <> [] THEN [1] ELSE [] END |
   SET c.updatedAt = datetime()
 )

@@ -1,6 +1,7 @@
 // Upsert customers by id. `updatedAt` moves only when a property really changes, so
 // importing the same line twice changes nothing. `createdAt` comes from the line, or is set
-// once when the customer is created. Dates and times arrive as ISO text (UTC).
+// once when the customer is created. Dates and times arrive as ISO text (UTC). nameKey is
+// the name NFKC-normalised and lower-cased (searchCustomers).
 // Returns: nothing
 UNWIND $rows AS row
 WITH row, date(row.birthDate) AS birthDate, datetime(row.createdAt) AS createdAt
@@ -14,3 +15,4 @@ SET c += row.props,
     c.birthDate = coalesce(birthDate, c.birthDate),
     c.createdAt = coalesce(createdAt, c.createdAt),
     c.updatedAt = CASE WHEN changed OR c.updatedAt IS NULL THEN $now ELSE c.updatedAt END
+SET c.nameKey = toLower(normalize(c.name, NFKC))

@@ -6,6 +6,8 @@ CREATE INDEX customer_birth_date IF NOT EXISTS FOR (n:Customer) ON (n.birthDate)
 CREATE INDEX customer_source IF NOT EXISTS FOR (n:Customer) ON (n.source);
 CREATE INDEX customer_email IF NOT EXISTS FOR (n:Customer) ON (n.email);
 CREATE INDEX customer_phone IF NOT EXISTS FOR (n:Customer) ON (n.phone);
+// searchCustomers: any substring of the name key (trigrams: Chinese and Latin alike).
+CREATE TEXT INDEX customer_name_key IF NOT EXISTS FOR (n:Customer) ON (n.nameKey);
 CREATE INDEX tag_category IF NOT EXISTS FOR (n:Tag) ON (n.category);
 CREATE INDEX product_category IF NOT EXISTS FOR (n:Product) ON (n.category);
 CREATE INDEX product_sku IF NOT EXISTS FOR (n:Product) ON (n.sku);

@@ -115,7 +115,9 @@ CREATE (c2)-[:IN_STAGE {since: datetime('2025-01-15T12:00:00Z')}]->(active)
 @pytest.fixture
 async def shop(graph: Graph) -> Graph:
     await graph.run_text("tests/shop", SHOP, write=True)
-    await refresh_purchase_totals(graph)  # as `c360 migrate` does for graphs written in Cypher
+    # as `c360 migrate` does for graphs written in Cypher
+    await refresh_purchase_totals(graph)
+    await graph.write("customers/name_keys")
     return graph
 
 
