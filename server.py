@@ -74,10 +74,33 @@ _UNPKG = re.compile(r"https://unpkg\.com/((?:@[^/@\"]+/)?[^/@\"]+)@[^/\"]+/([^\"
 log = logging.getLogger("c360.server")
 
 
+# GraphiQL introspects as it opens, before anyone can type a header: the page takes the token
+# first, from a `#token=` link (`c360 serve` prints one to a terminal) or from the token the
+# map page keeps (localStorage `c360.token`), and sends it with every request, the first
+# introspection included. The fragment never reaches the server or the history.
+GRAPHIQL_TOKEN = """const defaultHeaders = {};
+      const c360Token = (function () {
+        const found = /(?:^#|&)token=([^&]*)/.exec(window.location.hash);
+        if (found) {
+          localStorage.setItem("c360.token", decodeURIComponent(found[1]));
+          history.replaceState(null, "", window.location.pathname + window.location.search);
+        }
+        return localStorage.getItem("c360.token");
+      })();
+      if (c360Token) {
+        defaultHeaders["Authorization"] = "Bearer " + c360Token;
+      }"""
+
+
 def local_graphiql_html() -> str:
     """Strawberry's GraphiQL page with every unpkg.com URL pointed at /vendor/ (same files,
-    same versions, so the page's integrity hashes still hold)."""
+    same versions, so the page's integrity hashes still hold), taking the token before it
+    introspects (GRAPHIQL_TOKEN)."""
     html = get_graphql_ide_html(graphql_ide="graphiql")
+    if "const defaultHeaders = {};" in html:
+        html = html.replace("const defaultHeaders = {};", GRAPHIQL_TOKEN, 1)
+    else:
+        log.warning("GraphiQL's page changed: it will not take the token from #token=")
     files = [f"{package}/{path}" for package, path in _UNPKG.findall(html)]
     missing = [name for name in files if not (VENDOR_DIR / name).is_file()]
     if missing:

@@ -80,10 +80,11 @@ def graphiql_headers(settings: Settings) -> str | None:
 GRAPHIQL_TOKEN_FILE = "graphiql-token"
 
 
-def offer_graphiql_headers(settings: Settings, out: Console) -> None:
+def offer_graphiql_headers(settings: Settings, out: Console, url: str | None = None) -> None:
     """On the local default, the admin header for GraphiQL: kept in C360_HOME/graphiql-token
-    (owner-only), and printed only to a terminal: where the output is a pipe or a file it
-    ends in logs, so only the file's path is."""
+    (owner-only), and printed only to a terminal, with a `url#token=` link that opens GraphiQL
+    signed in (the page takes the token before it introspects): where the output is a pipe or
+    a file it ends in logs, so only the file's path is."""
     if (header := graphiql_headers(settings)) is None:
         return
     path = settings.c360_home / GRAPHIQL_TOKEN_FILE
@@ -96,6 +97,9 @@ def offer_graphiql_headers(settings: Settings, out: Console) -> None:
         highlight=False,
         soft_wrap=True,
     )
+    if url is not None and out.is_terminal:
+        token = json.loads(header)["Authorization"].removeprefix("Bearer ")
+        out.print(f"GraphiQL signed in: {url}#token={token}", highlight=False, soft_wrap=True)
 
 
 async def prepare(settings: Settings, demo_customers: int | None = None) -> None:
@@ -149,7 +153,7 @@ def serve(
         settings = settings.model_copy(update={"rules_every_s": rules_every})
     run(prepare(settings, demo_customers if demo else None))
     console.print(f"GraphiQL: {graphiql_url(host, port)}", highlight=False, soft_wrap=True)
-    offer_graphiql_headers(settings, console)
+    offer_graphiql_headers(settings, console, graphiql_url(host, port))
     from server import NoDelayHttpTools, create_app  # here: other commands need not load them
 
     processes = workers or os.cpu_count() or 1

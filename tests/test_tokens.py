@@ -353,13 +353,16 @@ async def test_the_admin_header_is_printed_to_terminals_only(tmp_path: Path) -> 
     saved.symlink_to(tmp_path / "elsewhere")  # a planted link is replaced, not followed
     for terminal in (False, True):
         printed = io.StringIO()
-        offer_graphiql_headers(local, Console(file=printed, force_terminal=terminal, width=10_000))
+        console = Console(file=printed, force_terminal=terminal, width=10_000)
+        offer_graphiql_headers(local, console, "http://127.0.0.1:8000/graphql")
         header = saved.read_text().strip()
         who = await TokenVerifier(local).principal(json.loads(header)["Authorization"])
         assert who.subject == "local-admin"
         assert stat.S_IMODE(saved.stat().st_mode) == 0o600 and not saved.is_symlink()
         if terminal:
             assert header in printed.getvalue()
+            token = json.loads(header)["Authorization"].removeprefix("Bearer ")
+            assert f"http://127.0.0.1:8000/graphql#token={token}" in printed.getvalue()
         else:
             assert "Bearer" not in printed.getvalue()
             assert printed.getvalue().strip() == (

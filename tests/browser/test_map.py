@@ -236,3 +236,32 @@ async def test_graphiql_loads_offline_and_runs_a_query(
         "[...document.scripts].map((s) => s.src).filter((src) => src.includes('/vendor/'))"
     )
     assert any("graphiql" in src for src in vendor)
+
+
+async def test_graphiql_opens_signed_in_from_a_token_link(server: str, browser: Browser) -> None:
+    """GraphiQL introspects as it opens: with `#token=` (what `c360 serve` prints), that first
+    request carries the token, so the docs and autocomplete work without a refetch."""
+    token = mint_token()
+    assert token is not None
+    watched = await Watched.open(browser)
+    page = watched.page
+    sent: list[str | None] = []
+    page.on(
+        "request",
+        lambda request: (
+            sent.append(request.headers.get("authorization"))
+            if request.url.endswith("/graphql") and request.method == "POST"
+            else None
+        ),
+    )
+    await page.goto(f"{server}/graphql#token={token}")
+    await page.click(
+        ".graphiql-un-styled[aria-label='Show Documentation Explorer']", timeout=20_000
+    )
+    await page.wait_for_selector(".graphiql-doc-explorer-root-type", timeout=15_000)
+    assert sent and sent[0] == f"Bearer {token}"  # the first introspection
+    assert "#token" not in page.url  # taken out of the address bar and the history
+    assert "Error fetching schema" not in await page.inner_text("body")
+    # the token stays for the next visit (the map page keeps it in the same place)
+    assert await page.evaluate("localStorage.getItem('c360.token')") == token
+    assert watched.outside == []
