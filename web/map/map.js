@@ -30,7 +30,16 @@ const ALSO_BOUGHT = `
 query AlsoBought($id: ID!) {
   alsoBought(productId: $id, first: 5) { product { id name } customers }
 }`;
-const CUSTOMERS = `{ customers(first: 100) { edges { node { id name } } } }`;
+const SEARCH = `
+query Search($q: String!) {
+  searchCustomers(query: $q, first: 10) { edges { node { id name phone } } }
+}`;
+// Fonts for the drawing's labels: the system's, then the common CJK ones (names are often
+// Chinese, and a browser whose default font lacks CJK draws them as boxes).
+const FONTS =
+  'system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "Noto Sans SC", ' +
+  '"Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", ' +
+  '"WenQuanYi Micro Hei", sans-serif';
 
 const $ = (id) => document.getElementById(id);
 const expanded = new Set(); // customers whose neighbourhood is drawn
@@ -110,6 +119,7 @@ const cy = cytoscape({
       style: {
         "background-color": (n) => COLOURS[n.data("label")] || OTHER_COLOUR,
         label: "data(caption)",
+        "font-family": FONTS,
         "font-size": 10,
         "text-valign": "bottom",
         "text-margin-y": 3,
@@ -132,6 +142,7 @@ const cy = cytoscape({
         "target-arrow-shape": "triangle",
         "curve-style": "bezier",
         label: "data(caption)",
+        "font-family": FONTS,
         "font-size": 8,
         color: "#64748b",
       },
@@ -268,17 +279,34 @@ async function alsoBought(productId) {
   relayout();
 }
 
-async function loadCustomerList() {
-  const { data } = await gql(CUSTOMERS);
+// The search box: a name part, a phone in any format, an email or an id (searchCustomers);
+// its matches become the suggestions, by id, with name and phone beside them.
+async function suggest(text) {
+  const { data } = await gql(SEARCH, { q: text });
+  const edges = (data && data.searchCustomers && data.searchCustomers.edges) || [];
   const list = $("customers");
   list.replaceChildren();
-  for (const edge of (data && data.customers && data.customers.edges) || []) {
+  for (const edge of edges) {
     const option = document.createElement("option");
     option.value = edge.node.id;
-    option.label = edge.node.name;
+    option.label = [edge.node.name, edge.node.phone].filter(Boolean).join(" · ");
     list.append(option);
   }
+  return edges.map((edge) => edge.node.id);
 }
+
+// A token that does not work is said at once (the page's first request), not at the first
+// search.
+function checkToken() {
+  if (token()) gql("{ __typename }");
+}
+
+let suggesting = null;
+$("customer").addEventListener("input", () => {
+  clearTimeout(suggesting);
+  const text = $("customer").value.trim();
+  if (text.length >= 2) suggesting = setTimeout(() => suggest(text), 250);
+});
 
 function start(customerId) {
   cy.elements().remove();
@@ -298,29 +326,34 @@ cy.on("tap", "node", (event) => {
   else if (node.data("label") === "Product") alsoBought(node.id());
 });
 
-$("pick").addEventListener("submit", (event) => {
+$("pick").addEventListener("submit", async (event) => {
   event.preventDefault();
-  const id = $("customer").value.trim();
-  if (id) start(id);
+  clearTimeout(suggesting);
+  const text = $("customer").value.trim();
+  if (!text) return;
+  // the best match (an exact id, email or phone first); none: the text as an id, so the
+  // map says what is wrong with it
+  const found = text.length >= 2 ? await suggest(text) : [];
+  start(found.length ? found[0] : text);
 });
 $("clear").addEventListener("click", () => {
   cy.elements().remove();
   expanded.clear();
   askedProducts.clear();
   showErrors([]);
-  $("stats").textContent = "No customer yet: type or pick one above.";
+  $("stats").textContent = "No customer yet: search for one above.";
 });
 $("auth").addEventListener("submit", (event) => {
   event.preventDefault();
   setToken($("token").value.trim());
-  loadCustomerList();
+  checkToken();
 });
 window.addEventListener("hashchange", tokenFromFragment);
 
 tokenFromFragment();
 setToken(token());
 drawLegend();
-loadCustomerList();
+checkToken();
 const asked = new URLSearchParams(location.search).get("customer");
 if (asked) {
   $("customer").value = asked;
