@@ -75,6 +75,11 @@ async def tag_assignments(info: Info, customer: Parent) -> list[TagAssignmentRow
     return assignments
 
 
+async def stage_history(info: Info, customer: Parent) -> list[dict[str, Any]]:
+    spans: list[dict[str, Any]] = await graph_field(info, "Customer", customer)
+    return spans
+
+
 async def stage(info: Info, customer: Parent) -> str | None:
     name: str | None = await graph_field(info, "Customer", customer)
     return name

@@ -18,10 +18,25 @@ from schema.interaction import Interaction
 from schema.linkage import Task
 from schema.pagination import Connection
 from schema.product import Product
-from schema.scalars import as_date, as_datetime
+from schema.scalars import as_date, as_datetime, must
 from schema.security import PersonalData
 from schema.tag import Tag, TagAssignment
 from security.masking import mask_email, mask_phone
+
+
+@strawberry.type(description="A time in one lifecycle stage; `to` is null while it lasts.")
+class StageSpan:
+    stage: LifecycleStageName
+    from_: datetime = strawberry.field(name="from")
+    to: datetime | None
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> StageSpan:
+        return cls(
+            stage=LifecycleStageName(record["stage"]),
+            from_=must(as_datetime(record["from"])),
+            to=as_datetime(record.get("to")),
+        )
 
 
 @strawberry.type(description="A customer and everything the graph knows about them.")
@@ -83,6 +98,10 @@ class Customer:
     @field(description="Follow-ups created by linkage rules, oldest first.")
     async def tasks(self, info: Info) -> list[Task]:
         return [Task.from_record(record) for record in await linkage.tasks(info, self.id)]
+
+    @field(description="The stages it has been in, oldest first; the last is the current one.")
+    async def stage_history(self, info: Info) -> list[StageSpan]:
+        return [StageSpan.from_record(span) for span in await customers.stage_history(info, self)]
 
     @field(description="The current lifecycle stage.")
     async def stage(self, info: Info) -> LifecycleStageName | None:

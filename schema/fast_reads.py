@@ -8,8 +8,8 @@ a resolver call and a type check per field, 46% of the time of a page of 100 cus
 
 - a query whose root fields are `customer`, `customers` and `__typename`;
 - every field below them a node property, a field with a fragment (`cypher/fields`), a
-  connection's `edges`/`node`/`cursor`/`pageInfo`/`totalCount`, a tag assignment's own fields
-  or `__typename`;
+  connection's `edges`/`node`/`cursor`/`pageInfo`/`totalCount`, a tag assignment's or a stage
+  span's own fields or `__typename`;
 - every argument passing its checks (the walk is strict).
 
 It runs after the security layer (`Authorize` has let the request through; parse, validation
@@ -68,7 +68,7 @@ from resolvers.context import Context
 from resolvers.pagination import edge_page
 from resolvers.selection import Untranslatable, Walk
 from schema.cost import too_complex
-from schema.customer import Customer
+from schema.customer import Customer, StageSpan
 from schema.interaction import Interaction
 from schema.product import Product
 from schema.scalars import as_datetime
@@ -83,6 +83,9 @@ NODES: dict[str, Any] = {
     "Product": Product,
     "Interaction": Interaction,
 }
+# Value types a fragment returns as maps (not nodes): built by their from_record, as the
+# resolvers build them.
+VALUES: dict[str, Any] = {"StageSpan": StageSpan}
 ROOTS = frozenset({"customer", "customers", "__typename"})
 # Fetched values the resolvers convert before the schema serializes them.
 CONVERT: dict[tuple[str, str], Any] = {
@@ -290,6 +293,8 @@ class Shape:
             return self.connection(output, selection, Page.from_value(value))
         if output.name == "TagAssignment":
             return self.assignment(output, selection.children, value)
+        if output.name in VALUES:
+            return self.record(output, selection.children, VALUES[output.name].from_record(value))
         return self.node(output.name, selection.children, value)
 
     def _leaf(
@@ -312,6 +317,19 @@ class Shape:
                 out[selection.key] = output.name
             elif selection.name == "tag":
                 out[selection.key] = self.node("Tag", selection.children, record["tag"])
+            else:
+                field = output.fields[selection.name]
+                value = getattr(instance, _python_name(field))
+                out[selection.key] = self.value(field, field.type, selection, value)
+        return out
+
+    def record(
+        self, output: GraphQLObjectType, selections: Iterable[Selection], instance: Any
+    ) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for selection in selections:
+            if selection.name == "__typename":
+                out[selection.key] = output.name
             else:
                 field = output.fields[selection.name]
                 value = getattr(instance, _python_name(field))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from graph.db import Graph
+from graph.db import Graph, counting_round_trips
 from graph.migrate import refresh_purchase_totals
 from tests.api.conftest import Api
 
@@ -268,3 +268,31 @@ async def test_purchase_figures_with_and_without_stored_ones(api: Api, graph: Gr
     )
     assert stored == {"total": 2.5, "purchases": 2, "last": datetime(2025, 5, 1, tzinfo=UTC)}
     assert (await api(PURCHASE_FIGURES, id="x"))["customer"] == expected
+
+
+HISTORY = "query ($id: ID!) { customer(id: $id) { stageHistory { stage from to } } }"
+
+
+async def test_stage_history_oldest_first_the_current_last(api: Api, shop: Graph) -> None:
+    history = (await api(HISTORY, id="c1"))["customer"]["stageHistory"]
+    assert history == [
+        {"stage": "NEW", "from": "2024-12-01T09:30:00Z", "to": "2025-03-05T00:00:00Z"},
+        {"stage": "LOYAL", "from": "2025-03-05T00:00:00Z", "to": None},
+    ]
+    assert (await api(HISTORY, id="c3"))["customer"]["stageHistory"] == []
+    await api('mutation { setStage(customerId: "c2", stage: AT_RISK) { id } }')
+    moved = (await api(HISTORY, id="c2"))["customer"]["stageHistory"]
+    assert [(span["stage"], span["to"] is None) for span in moved] == [
+        ("ACTIVE", False),
+        ("AT_RISK", True),
+    ]
+    assert moved[0]["from"] == "2025-01-15T12:00:00Z" and moved[0]["to"] == moved[1]["from"]
+
+
+async def test_stage_history_of_a_page_is_one_round_trip(api: Api, shop: Graph) -> None:
+    with counting_round_trips() as counter:
+        data = await api(
+            "{ customers(first: 10) { edges { node { id stageHistory { stage } } } } }"
+        )
+    assert counter.count == 1
+    assert [len(e["node"]["stageHistory"]) for e in data["customers"]["edges"]] == [2, 1, 0]

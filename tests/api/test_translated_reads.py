@@ -32,7 +32,7 @@ R2 = """query ($a: String) { customers(first: 100, after: $a)
 CUSTOMER = """
 fragment everything on Customer {
   id name email phone gender birthDate city region createdAt source updatedAt owner
-  stage totalSpend purchaseCount lastPurchaseAt
+  stage totalSpend purchaseCount lastPurchaseAt stageHistory { stage from to __typename }
   tags { id name category description status parent { name } children { name } aliases
          customerCount customers(first: 2) { totalCount edges { cursor node { id name } } } }
   tagAssignments { source assignedAt ruleId tag { name } }
