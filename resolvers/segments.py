@@ -126,6 +126,19 @@ async def customers(
     return edge_page(Page(rows=result.rows, total=result.total), size)
 
 
+async def matching_customers(
+    info: Info,
+    raw: dict[str, Any],
+    as_of: datetime | None,
+    first: int | None,
+    after: str | None,
+) -> EdgePage[CustomerRow]:
+    """Query.customers(where:, asOf:): a definition's members by id, a page of them; the
+    names it uses are checked in the same statement (unknown: BAD_USER_INPUT)."""
+    definition = parse_definition(raw, "where")
+    return await customers(info, definition, as_of, False, first, after)
+
+
 async def segment(info: Info, segment_id: str) -> SegmentRow | None:
     return await info.context.loaders.segment.load(segment_id)
 

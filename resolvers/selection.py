@@ -68,6 +68,14 @@ def holders_params(args: dict[str, Any], settings: Settings) -> dict[str, Any]:
     return {"limit": size + 1, "after": key[0] if key else ""}
 
 
+def customers_params(args: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """Query.customers as the customers view's parameters: the plain list by id only. With
+    `where` or `asOf` it is a segment's page (resolvers/customers.py), not the view's."""
+    if any(args.get(name) is not None for name in ("where", "asOf", "as_of")):
+        raise Untranslatable("Query.customers with where/asOf is evaluated as a segment")
+    return holders_params(args, settings)
+
+
 def customer_params(args: dict[str, Any], settings: Settings) -> dict[str, Any]:
     """Query.customer(id) as its view's parameters."""
     return {"id": args["id"]}
@@ -75,7 +83,7 @@ def customer_params(args: dict[str, Any], settings: Settings) -> dict[str, Any]:
 
 CONVERTERS: dict[tuple[str, str], Converter] = {
     ("Query", "customer"): customer_params,
-    ("Query", "customers"): holders_params,
+    ("Query", "customers"): customers_params,
     ("Customer", "interactions"): interactions_params,
     ("Tag", "customers"): holders_params,
 }

@@ -43,11 +43,25 @@ class Query:
         record = await customers.customer(info, id)
         return None if record is None else Customer.from_record(record)
 
-    @field(description="All customers, by id.")
+    @field(
+        description="All customers, by id; with `where`, those the definition matches at "
+        "asOf (default: now), as in segmentPreview."
+    )
     async def customers(
-        self, info: Info, first: int | None = 20, after: str | None = strawberry.UNSET
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = strawberry.UNSET,
+        where: SegmentDefinition | None = strawberry.UNSET,
+        as_of: datetime | None = strawberry.UNSET,
     ) -> Connection[Customer]:
-        page = await customers.customers(info, first, given(after))
+        definition = given(where)
+        if definition is None:  # asOf applies to the definition's conditions
+            page = await customers.customers(info, first, given(after))
+        else:
+            page = await segments.matching_customers(
+                info, definition.to_raw(), given(as_of), first, given(after)
+            )
         return Connection.of(page, Customer.from_record)
 
     @field(

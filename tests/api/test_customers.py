@@ -296,3 +296,40 @@ async def test_stage_history_of_a_page_is_one_round_trip(api: Api, shop: Graph) 
         )
     assert counter.count == 1
     assert [len(e["node"]["stageHistory"]) for e in data["customers"]["edges"]] == [2, 1, 0]
+
+
+WHERE = """
+query ($where: SegmentDefinition, $asOf: DateTime, $first: Int, $after: String) {
+  customers(where: $where, asOf: $asOf, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { id name stage } }
+  }
+}
+"""
+
+
+async def test_customers_where_filters_with_the_segment_language(api: Api, shop: Graph) -> None:
+    def ids(data: dict[str, Any]) -> list[str]:
+        return [edge["node"]["id"] for edge in data["customers"]["edges"]]
+
+    everyone = await api(WHERE)
+    assert ids(everyone) == ["c1", "c2", "c3"]
+    vip = await api(WHERE, where={"anyTags": ["VIP"]})
+    assert (ids(vip), vip["customers"]["totalCount"]) == (["c1", "c2"], 2)
+    first = await api(WHERE, where={"anyTags": ["VIP"]}, first=1)
+    assert ids(first) == ["c1"] and first["customers"]["pageInfo"]["hasNextPage"]
+    rest = await api(
+        WHERE,
+        where={"anyTags": ["VIP"]},
+        first=1,
+        after=first["customers"]["pageInfo"]["endCursor"],
+    )
+    assert ids(rest) == ["c2"] and not rest["customers"]["pageInfo"]["hasNextPage"]
+    assert ids(await api(WHERE, where={"stages": ["LOYAL"]})) == ["c1"]
+    # asOf as in segmentPreview: c1 was NEW until 2025-03-05
+    assert ids(await api(WHERE, where={"stages": ["NEW"]}, asOf="2025-01-01T00:00:00Z")) == []
+    # bad input names the argument
+    error = await api.error(WHERE, where={"minAge": -1})
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "where.minAge"}
+    unknown = await api.error(WHERE, where={"anyTags": ["Nope"]})
+    assert unknown["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "Nope" in unknown["message"]

@@ -368,6 +368,8 @@ async def test_a_masked_birth_date_cannot_be_inferred_through_age_and_as_of(
              {"id": segment_id, "asOf": on}),
             ("query ($id: ID!, $asOf: DateTime) { segment(id: $id) "
              "{ customers(asOf: $asOf) { totalCount } } }", {"id": segment_id, "asOf": before}),
+            ("query ($asOf: DateTime) { customers(where: {minAge: 35}, asOf: $asOf) "
+             "{ totalCount } }", {"asOf": on}),
         ]:  # fmt: skip
             result = await as_role.execute(document, **variables)
             assert [(e.message, e.extensions) for e in result.errors or []] == [(
