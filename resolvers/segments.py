@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from core.errors import Forbidden, NotFound
+from core.errors import BadUserInput, Forbidden, NotFound
 from graph.cleansing import normalize_label
 from graph.paging import Page
 from graph.rows import CustomerRow, SegmentRow
@@ -136,7 +136,12 @@ async def matching_customers(
     """Query.customers(where:, asOf:): a definition's members by id, a page of them; the
     names it uses are checked in the same statement (unknown: BAD_USER_INPUT)."""
     definition = parse_definition(raw, "where")
-    return await customers(info, definition, as_of, False, first, after)
+    try:
+        return await customers(info, definition, as_of, False, first, after)
+    except BadUserInput as e:  # an unknown name, found by the evaluation: its path in `where`
+        if e.field is None or not e.field.startswith("definition"):
+            raise
+        raise BadUserInput("where" + e.field.removeprefix("definition"), e.reason) from e
 
 
 async def segment(info: Info, segment_id: str) -> SegmentRow | None:
