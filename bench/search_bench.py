@@ -16,13 +16,11 @@ HTTP is left out. Results: bench/results/search-<time>.json (git-ignored) and a 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import random
 import statistics
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +30,13 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from segment_bench import percentile, prepare_graph, run_on_local_neo4j  # noqa: E402
+from segment_bench import (  # noqa: E402
+    graph_bench_parser,
+    percentile,
+    prepare_graph,
+    run_on_local_neo4j,
+    save_result,
+)
 
 from core.settings import Settings  # noqa: E402
 from graph.db import Graph, graph_session  # noqa: E402
@@ -135,23 +139,14 @@ def show(result: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--home", help="C360_HOME to use (and seed if empty) instead of a temp one")
-    parser.add_argument("--keep", action="store_true", help="leave Neo4j running afterwards")
-    parser.add_argument("--heap", default="4g", help="Neo4j JVM heap")
-    parser.add_argument("--pagecache", default="4g", help="Neo4j page cache")
+    parser = graph_bench_parser(__doc__)
     parser.add_argument("--sample", type=int, default=40, help="customers to draw queries from")
     parser.add_argument("--warmup", type=int, default=1, help="uncounted rounds")
     parser.add_argument("--repeat", type=int, default=3, help="counted rounds")
     args = parser.parse_args()
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     result = run_on_local_neo4j(args, "c360-searchbench-", bench)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    out = RESULTS / f"search-{args.customers}-{stamp}.json"
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    out = save_result("search", args.customers, result)
     show(result)
     console.print(f"Saved {out.relative_to(ROOT)}")
 

@@ -497,14 +497,29 @@ def show(result: dict[str, Any]) -> None:
     print("\n".join(profiled["plan"]))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def graph_bench_parser(description: str | None) -> argparse.ArgumentParser:
+    """The options every benchmark on the seeded demo graph takes (the graph, its Neo4j)."""
+    parser = argparse.ArgumentParser(description=(description or "").splitlines()[0])
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--home", help="C360_HOME to use (and seed if empty) instead of a temp one")
     parser.add_argument("--keep", action="store_true", help="leave Neo4j running afterwards")
     parser.add_argument("--heap", default="4g", help="Neo4j JVM heap")
     parser.add_argument("--pagecache", default="4g", help="Neo4j page cache")
+    return parser
+
+
+def save_result(kind: str, customers: int, result: dict[str, Any]) -> Path:
+    """bench/results/<kind>-<customers>-<time>.json (git-ignored); returns its path."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = RESULTS / f"{kind}-{customers}-{stamp}.json"
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    return out
+
+
+def main() -> None:
+    parser = graph_bench_parser(__doc__)
     parser.add_argument("--warmup", type=int, default=2, help="uncounted runs of each definition")
     parser.add_argument("--repeat", type=int, default=10, help="counted runs of each definition")
     parser.add_argument("--only", nargs="+", help="measure only these definitions (by name)")
@@ -513,10 +528,7 @@ def main() -> None:
     # Warnings Neo4j attaches to other queries (e.g. a label not in this graph) are not ours.
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     result = run(args)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    out = RESULTS / f"segments-{args.customers}-{stamp}.json"
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    out = save_result("segments", args.customers, result)
     show(result)
     console.print(f"Saved {out.relative_to(ROOT)}")
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import shutil
 import statistics
@@ -35,8 +34,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.segment_bench import (  # noqa: E402
     console,
+    graph_bench_parser,
     percentile,
     plan_lines,
+    save_result,
     seed,
     seeded_customers,
     settings_for,
@@ -197,23 +198,14 @@ def show(result: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--home", help="C360_HOME to use (and seed if empty) instead of a temp one")
-    parser.add_argument("--keep", action="store_true", help="leave Neo4j running afterwards")
-    parser.add_argument("--heap", default="4g", help="Neo4j JVM heap")
-    parser.add_argument("--pagecache", default="4g", help="Neo4j page cache")
+    parser = graph_bench_parser(__doc__)
     parser.add_argument("--warmup", type=int, default=2, help="uncounted rounds")
     parser.add_argument("--repeat", type=int, default=10, help="counted rounds")
     parser.add_argument("--min-jaccard", type=float, nargs="+", default=[0.9, 0.5, 0.01])
     args = parser.parse_args()
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     result = run(args)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    out = RESULTS / f"tag-health-{args.customers}-{stamp}.json"
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    out = save_result("tag-health", args.customers, result)
     show(result)
     console.print(f"Saved {out.relative_to(ROOT)}")
 

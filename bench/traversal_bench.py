@@ -22,7 +22,6 @@ query for its slowest sample is printed (db hits and the plan).
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import platform
@@ -41,10 +40,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from segment_bench import (  # noqa: E402
+    graph_bench_parser,
     percentile,
     plan_lines,
     prepare_graph,
     run_on_local_neo4j,
+    save_result,
     sum_hits,
 )
 
@@ -238,23 +239,14 @@ def show(result: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--home", help="C360_HOME to use (and seed if empty) instead of a temp one")
-    parser.add_argument("--keep", action="store_true", help="leave Neo4j running afterwards")
-    parser.add_argument("--heap", default="4g", help="Neo4j JVM heap")
-    parser.add_argument("--pagecache", default="4g", help="Neo4j page cache")
+    parser = graph_bench_parser(__doc__)
     parser.add_argument("--sample", type=int, default=30, help="random customers and products")
     parser.add_argument("--warmup", type=int, default=1, help="uncounted rounds")
     parser.add_argument("--repeat", type=int, default=5, help="counted rounds")
     args = parser.parse_args()
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     result = run(args)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    out = RESULTS / f"traversal-{args.customers}-{stamp}.json"
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    out = save_result("traversal", args.customers, result)
     show(result)
     console.print(f"Saved {out.relative_to(ROOT)}")
 
