@@ -9,6 +9,7 @@ nesting; fields with no fragment are left to the DataLoaders.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from graph.db import Graph
 from graph.paging import Page
@@ -60,4 +61,45 @@ async def search_customers(
         afterId=customer_id,
     )
     [row] = await graph.run_text("views/search_customers", text, **params)
+    return Page.from_value(row)
+
+
+# Query.customers(orderBy:): each order field, the property it reads, and whether it is temporal.
+ORDER_PROPERTIES: dict[str, tuple[str, bool]] = {
+    "ID": ("id", False),
+    "NAME": ("name", False),
+    "CREATED_AT": ("createdAt", True),
+    "TOTAL_SPEND": ("purchaseTotal", False),
+    "LAST_PURCHASE_AT": ("lastPurchaseAt", True),
+}
+
+
+async def customers_ordered(
+    graph: Graph,
+    selections: Iterable[Selection],
+    *,
+    field: str,
+    descending: bool,
+    backward: bool,
+    limit: int,
+    key: tuple[bool, Any, str] | None,
+) -> Page[CustomerRow]:
+    """Up to `limit` customers in this order after (or, `backward`, before) the key
+    (missing, value, id), what is selected below each, and how many customers there are.
+    Backward rows come nearest first: the caller reverses them."""
+    prop, temporal = ORDER_PROPERTIES[field]
+    missing, value, customer_id = key if key is not None else (False, None, None)
+    text, params = view(
+        "customers_ordered",
+        selections,
+        property=prop,
+        temporal=temporal,
+        descending=descending,
+        backward=backward,
+        limit=limit,
+        afterMissing=missing,
+        afterValue=value,
+        afterId=customer_id,
+    )
+    [row] = await graph.run_text("views/customers_ordered", text, **params)
     return Page.from_value(row)

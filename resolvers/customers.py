@@ -7,9 +7,11 @@ costs the same number of round trips as a page of one."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core.errors import BadUserInput
 from graph import customers as graph_customers
 from graph import views
 from graph.model import InteractionType
@@ -18,7 +20,14 @@ from graph.rows import CustomerRow, InteractionRow, ProductRow, TagAssignmentRow
 from graph.search import SearchTerms
 from graph.translate.selection import Selection
 from resolvers.context import Info
-from resolvers.pagination import EdgePage, check_first, decode_cursor, edge_page
+from resolvers.pagination import (
+    Edge,
+    EdgePage,
+    check_first,
+    decode_cursor,
+    edge_page,
+    encode_cursor,
+)
 from resolvers.selection import Parent, below, graph_field, graph_page, interactions_params
 
 
@@ -28,16 +37,111 @@ async def customer(info: Info, customer_id: str) -> CustomerRow | None:
     return await views.customer(info.context.graph, customer_id, below(info))
 
 
-async def customers(info: Info, first: int | None, after: str | None) -> EdgePage[CustomerRow]:
-    """Query.customers: id ascending; one statement for the page, the total and every field
-    selected on the nodes that the graph answers."""
-    size = check_first(first, info.context.settings)
-    key = decode_cursor(after, str)
+@dataclass(frozen=True)
+class Order:
+    """Query.customers(orderBy:): a field of views.ORDER_PROPERTIES and a direction."""
+
+    field: str = "ID"
+    descending: bool = False
+
+    @property
+    def by_id(self) -> bool:
+        return self.field == "ID" and not self.descending
+
+
+async def customers(
+    info: Info,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
+    order: Order | None = None,
+) -> EdgePage[CustomerRow]:
+    """Query.customers: by id (or `order`), forward (first/after) or backward (last/before);
+    one statement for the page, the total and every field selected on the nodes that the
+    graph answers."""
+    order = order or Order()
+    if first is not None and last is not None:
+        raise BadUserInput("last", "give first or last, not both")
+    backward = last is not None or before is not None
+    if backward and after is not None:
+        raise BadUserInput("after", "pages forward: with last/before, leave it out")
+    if not backward and before is not None:  # pragma: no cover (backward then)
+        raise BadUserInput("before", "pages backward: with first/after, leave it out")
+    settings = info.context.settings
+    asked = last if backward else first
+    size = check_first(20 if asked is None else asked, settings, "last" if backward else "first")
     nodes = Selection("customers", "customers", children=below(info)).at("edges", "node")
-    page = await views.customers(
-        info.context.graph, nodes, limit=size + 1, after=key[0] if key else ""
+    if order.by_id and not backward and (after is None or _plain_cursor(after)):
+        key = decode_cursor(after, str)
+        page = await views.customers(
+            info.context.graph, nodes, limit=size + 1, after=key[0] if key else ""
+        )
+        return edge_page(page, size, has_previous_page=after is not None)
+    cursor_argument = "before" if backward else "after"
+    ordered_key = decode_order_cursor(before if backward else after, cursor_argument, order)
+    page = await views.customers_ordered(
+        info.context.graph,
+        nodes,
+        field=order.field,
+        descending=order.descending,
+        backward=backward,
+        limit=size + 1,
+        key=ordered_key,
     )
-    return edge_page(page, size)
+    rows = page.rows[:size]
+    more = len(page.rows) > size
+    if backward:
+        rows.reverse()
+    edges = [Edge(order_cursor(order, row["key"]), row["node"]) for row in rows]
+    if backward:
+        return EdgePage(edges, has_next_page=before is not None, total_count=page.total,
+                        has_previous_page=more)  # fmt: skip
+    return EdgePage(edges, has_next_page=more, total_count=page.total,
+                    has_previous_page=after is not None)  # fmt: skip
+
+
+def _plain_cursor(cursor: str) -> bool:
+    try:
+        decode_cursor(cursor, str)
+    except BadUserInput:
+        return False
+    return True
+
+
+def order_cursor(order: Order, key: list[Any]) -> str:
+    """A page row's cursor: `[id]` in the default order (so it pages either way), else the
+    order with the row's key (missing, value, id)."""
+    missing, value, customer_id = key
+    if order.by_id:
+        return encode_cursor([customer_id])
+    direction = "DESC" if order.descending else "ASC"
+    return encode_cursor([order.field, direction, missing, value, customer_id])
+
+
+def decode_order_cursor(
+    cursor: str | None, argument: str, order: Order
+) -> tuple[bool, Any, str] | None:
+    """The key (missing, value, id) a cursor of this order holds; BAD_USER_INPUT naming the
+    argument for a cursor of another connection or another order."""
+    if cursor is None:
+        return None
+    if order.by_id and _plain_cursor(cursor):
+        [customer_id] = decode_cursor(cursor, str) or [""]
+        return (False, customer_id, customer_id)
+    direction = "DESC" if order.descending else "ASC"
+    try:
+        decoded = decode_cursor(cursor, str, str, bool, object, str)
+    except BadUserInput:
+        decoded = None
+    if (
+        decoded is None
+        or decoded[:2] != [order.field, direction]
+        or not isinstance(decoded[3], str | int | float | None)
+        or isinstance(decoded[3], bool)
+    ):
+        raise BadUserInput(argument, f"{cursor!r} is not a cursor of this connection in this order")
+    return (decoded[2], decoded[3], decoded[4])
 
 
 async def search(

@@ -19,11 +19,11 @@ from graph.paging import Page
 from graph.rows import NodeT
 
 
-def check_first(first: int | None, settings: Settings) -> int:
-    """The page size asked for; must be 0..max_page_size."""
+def check_first(first: int | None, settings: Settings, field: str = "first") -> int:
+    """The page size asked for (`first`, or `last`); must be 0..max_page_size."""
     limit = settings.max_page_size
     if first is None or not 0 <= first <= limit:
-        raise BadUserInput("first", f"must be between 0 and {limit}, got {first}")
+        raise BadUserInput(field, f"must be between 0 and {limit}, got {first}")
     return first
 
 
@@ -33,7 +33,8 @@ def encode_cursor(key: list[Any]) -> str:
 
 
 def decode_cursor(after: str | None, *shape: type) -> list[Any] | None:
-    """The sort key inside `after`, checked against the connection's key shape (types)."""
+    """The sort key inside `after`, checked against the connection's key shape (types;
+    `object`: any JSON value)."""
     if after is None:
         return None
     try:
@@ -44,7 +45,7 @@ def decode_cursor(after: str | None, *shape: type) -> list[Any] | None:
         isinstance(key, list)
         and len(key) == len(shape)
         # bool is an int in Python but never part of a key
-        and all(type(part) is kind for part, kind in zip(key, shape, strict=True))
+        and all(kind is object or type(part) is kind for part, kind in zip(key, shape, strict=True))
         and all(-(2**63) <= part < 2**63 for part in key if type(part) is int)  # Neo4j's range
     )
     if not valid:
@@ -66,6 +67,7 @@ class EdgePage(Generic[NodeT]):
     edges: list[Edge[NodeT]]
     has_next_page: bool
     total_count: int
+    has_previous_page: bool = False
 
     @property
     def start_cursor(self) -> str | None:
@@ -76,7 +78,12 @@ class EdgePage(Generic[NodeT]):
         return self.edges[-1].cursor if self.edges else None
 
 
-def edge_page(page: Page[NodeT], first: int) -> EdgePage[NodeT]:
+def edge_page(page: Page[NodeT], first: int, *, has_previous_page: bool = False) -> EdgePage[NodeT]:
     """`page` was fetched with limit `first + 1`; the extra row means there is a next page."""
     edges = [Edge(encode_cursor(row["key"]), row["node"]) for row in page.rows[:first]]
-    return EdgePage(edges, has_next_page=len(page.rows) > first, total_count=page.total)
+    return EdgePage(
+        edges,
+        has_next_page=len(page.rows) > first,
+        total_count=page.total,
+        has_previous_page=has_previous_page,
+    )

@@ -69,10 +69,14 @@ def holders_params(args: dict[str, Any], settings: Settings) -> dict[str, Any]:
 
 
 def customers_params(args: dict[str, Any], settings: Settings) -> dict[str, Any]:
-    """Query.customers as the customers view's parameters: the plain list by id only. With
-    `where` or `asOf` it is a segment's page (resolvers/customers.py), not the view's."""
-    if any(args.get(name) is not None for name in ("where", "asOf", "as_of")):
-        raise Untranslatable("Query.customers with where/asOf is evaluated as a segment")
+    """Query.customers as the customers view's parameters: the plain list by id, forward,
+    only. With `where` it is a segment's page, with an order or backward the ordered view
+    (resolvers/customers.py)."""
+    special = ("where", "asOf", "as_of", "orderBy", "order_by", "last", "before")
+    if any(args.get(name) is not None for name in special):
+        raise Untranslatable("Query.customers with where, an order or backward: not the view")
+    if args.get("first") is None:
+        args = {**args, "first": 20}  # neither first nor last: the default page
     return holders_params(args, settings)
 
 

@@ -42,6 +42,7 @@ from core.errors import C360Error
 from core.settings import Settings
 
 PAGE_ARGUMENTS = ("first", "last", "limit")
+DEFAULT_PAGE = 20  # a connection's page when neither first nor last is given
 # Lists without a page argument: the most items the estimate assumes each one holds.
 UNPAGED: dict[tuple[str, str], int] = {
     ("Query", "tags"): 500,  # the whole taxonomy
@@ -157,6 +158,7 @@ class _Estimate:
         if not names:
             return None
         given = {argument.name.value: argument.value for argument in node.arguments or ()}
+        unusable = False  # an explicit null, or a variable that will not coerce
         for name in names:
             value: Any = given.get(name)
             if isinstance(value, VariableNode):
@@ -164,6 +166,7 @@ class _Estimate:
                 if variable in self.variables:
                     value = self.variables[variable]
                     if value is None:  # an explicit null
+                        unusable = True
                         continue
                 else:  # unset, and without a default: the argument is unset
                     value = self.defaults.get(variable)
@@ -175,8 +178,9 @@ class _Estimate:
                 # above the largest page the field itself refuses it (BAD_USER_INPUT, naming
                 # the argument): counted as the largest page, not reported as too complex
                 return min(max(value, 0), self.max_page)
-        # no usable size (null, or a variable that will not coerce): the largest page
-        return self.max_page
+            unusable = unusable or name in given  # given, but not as a number
+        # no usable size: the largest page; none given and none by default: the API's default
+        return self.max_page if unusable else DEFAULT_PAGE
 
 
 class TooManyFields(Exception):

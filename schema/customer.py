@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
 import strawberry
@@ -22,6 +23,30 @@ from schema.scalars import as_date, as_datetime, must
 from schema.security import PersonalData
 from schema.tag import Tag, TagAssignment
 from security.masking import mask_email, mask_phone
+
+
+@strawberry.enum(description="What Query.customers can be ordered by.")
+class CustomerOrderField(Enum):
+    ID = "ID"
+    NAME = "NAME"
+    CREATED_AT = "CREATED_AT"
+    TOTAL_SPEND = "TOTAL_SPEND"
+    LAST_PURCHASE_AT = "LAST_PURCHASE_AT"
+
+
+@strawberry.enum
+class OrderDirection(Enum):
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+@strawberry.input(description="An order for Query.customers; ties by id ascending.")
+class CustomerOrder:
+    field: CustomerOrderField
+    direction: OrderDirection = OrderDirection.ASC
+
+    def plain(self) -> customers.Order:
+        return customers.Order(self.field.value, self.direction is OrderDirection.DESC)
 
 
 @strawberry.type(description="A time in one lifecycle stage; `to` is null while it lasts.")

@@ -19,7 +19,9 @@ class PageInfo:
     has_next_page: bool
     end_cursor: str | None
     has_previous_page: bool = strawberry.field(
-        default=False, description="Always false: connections page forward only."
+        default=False,
+        description="Paging backward (last/before): whether items come before this page; "
+        "paging forward: whether the page started after a cursor.",
     )
     start_cursor: str | None = None
 
@@ -43,6 +45,7 @@ class Connection(Generic[NodeT]):
             page_info=PageInfo(
                 has_next_page=page.has_next_page,
                 end_cursor=page.end_cursor,
+                has_previous_page=page.has_previous_page,
                 start_cursor=page.start_cursor,
             ),
             total_count=page.total_count,

@@ -6,12 +6,13 @@ from datetime import datetime
 
 import strawberry
 
+from core.errors import BadUserInput
 from graph.model import LifecycleStageName
 from resolvers import audit, customers, linkage, products, segments, tag_rules, tags, traversal
 from resolvers.context import Info
 from schema.args import given
 from schema.audit import AuditEntry
-from schema.customer import Customer
+from schema.customer import Customer, CustomerOrder
 from schema.fields import field
 from schema.linkage import LinkageRule
 from schema.pagination import Connection
@@ -44,23 +45,38 @@ class Query:
         return None if record is None else Customer.from_record(record)
 
     @field(
-        description="All customers, by id; with `where`, those the definition matches at "
-        "asOf (default: now), as in segmentPreview."
+        description="All customers, by id or `orderBy` (ties, and customers without a value, "
+        "by id after the rest); first/after page forward, last/before backward (20 when "
+        "neither is given). With `where`, those the definition matches at asOf (default: "
+        "now), as in segmentPreview, by id."
     )
     async def customers(
         self,
         info: Info,
-        first: int | None = 20,
+        first: int | None = strawberry.UNSET,
         after: str | None = strawberry.UNSET,
+        last: int | None = strawberry.UNSET,
+        before: str | None = strawberry.UNSET,
         where: SegmentDefinition | None = strawberry.UNSET,
         as_of: datetime | None = strawberry.UNSET,
+        order_by: CustomerOrder | None = strawberry.UNSET,
     ) -> Connection[Customer]:
-        definition = given(where)
+        definition, order = given(where), given(order_by)
         if definition is None:  # asOf applies to the definition's conditions
-            page = await customers.customers(info, first, given(after))
+            page = await customers.customers(
+                info, given(first), given(after), given(last), given(before),
+                None if order is None else order.plain(),
+            )  # fmt: skip
         else:
+            if order is not None or given(last) is not None or given(before) is not None:
+                field = "orderBy" if order is not None else "last"
+                raise BadUserInput(field, "not with where yet: where pages forward by id")
             page = await segments.matching_customers(
-                info, definition.to_raw(), given(as_of), first, given(after)
+                info,
+                definition.to_raw(),
+                given(as_of),
+                _page_or_default(given(first)),
+                given(after),
             )
         return Connection.of(page, Customer.from_record)
 
@@ -179,3 +195,7 @@ class Query:
             StageCount(stage=LifecycleStageName(stage), customers=count)
             for stage, count in await customers.lifecycle_funnel(info)
         ]
+
+
+def _page_or_default(first: int | None) -> int:
+    return 20 if first is None else first

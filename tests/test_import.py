@@ -133,6 +133,7 @@ async def test_good_file_is_applied_exactly(graph: Graph, tmp_path: Path) -> Non
         "purchaseTotal": 9998.0,
         "lastPurchaseAt": datetime(2025, 3, 1, tzinfo=UTC),
         "purchaseCount": 1,
+        "nameKey": "王丹",  # derived: what searchCustomers looks in
     }
     c2 = (await one(graph, "MATCH (c:Customer {id: 'c2'}) RETURN properties(c) AS p"))["p"]
     assert c2 == {
@@ -143,6 +144,7 @@ async def test_good_file_is_applied_exactly(graph: Graph, tmp_path: Path) -> Non
         "updatedAt": NOW,
         "purchaseTotal": 0.0,  # interactions, but no purchase
         "purchaseCount": 0,
+        "nameKey": "李雷",
     }
     product = await one(graph, "MATCH (p:Product) RETURN properties(p) AS p")
     assert product["p"] == {

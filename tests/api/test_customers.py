@@ -172,7 +172,7 @@ async def test_customers_first_may_be_the_maximum(api: Api, graph: Any) -> None:
 
 
 async def test_customers_first_out_of_range(api: Api, graph: Any) -> None:
-    for first in (-1, api.settings.max_page_size + 1, None):
+    for first in (-1, api.settings.max_page_size + 1):
         error = await api.error(PAGE, first=first)
         assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "first"}
         assert error["message"].startswith("first: must be between 0 and 1000")
@@ -335,3 +335,94 @@ async def test_customers_where_filters_with_the_segment_language(api: Api, shop:
         "where.anyTags: unknown tag 'Nope'",
         {"code": "BAD_USER_INPUT", "field": "where.anyTags"},
     )
+
+
+ORDERED = """
+query ($order: CustomerOrder, $first: Int, $after: String, $last: Int, $before: String) {
+  customers(orderBy: $order, first: $first, after: $after, last: $last, before: $before) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { id } }
+  }
+}
+"""
+PROPERTIES = {
+    "ID": "id",
+    "NAME": "name",
+    "CREATED_AT": "createdAt",
+    "TOTAL_SPEND": "purchaseTotal",
+    "LAST_PURCHASE_AT": "lastPurchaseAt",
+}
+
+
+async def expected_order(graph: Graph, field: str, descending: bool) -> list[str]:
+    """The contract's order computed here: by the value (missing ones after the rest), ties
+    and the missing by id ascending."""
+    rows = await graph.run_text(
+        "tests/values", "MATCH (c:Customer) RETURN c.id AS id, c[$p] AS value", p=PROPERTIES[field]
+    )
+    present = [row for row in rows if row["value"] is not None]
+    missing = sorted(row["id"] for row in rows if row["value"] is None)
+    present.sort(key=lambda row: row["id"])
+    present.sort(key=lambda row: row["value"], reverse=descending)  # stable: ties stay by id
+    return [row["id"] for row in present] + missing
+
+
+async def test_customers_in_every_order_both_ways_page_by_page(api: Api, shop: Graph) -> None:
+    await api(UPSERT_TWIN)  # a second "Alice": a tie on NAME, broken by id
+    for field in PROPERTIES:
+        for direction in ("ASC", "DESC"):
+            order = {"field": field, "direction": direction}
+            expected = await expected_order(shop, field, direction == "DESC")
+            whole = (await api(ORDERED, order=order, first=10))["customers"]
+            assert [e["node"]["id"] for e in whole["edges"]] == expected, order
+            # forward one at a time
+            seen, after = [], None
+            while True:
+                page = (await api(ORDERED, order=order, first=1, after=after))["customers"]
+                seen += [e["node"]["id"] for e in page["edges"]]
+                assert page["pageInfo"]["hasPreviousPage"] is (after is not None)
+                if not page["pageInfo"]["hasNextPage"]:
+                    break
+                after = page["pageInfo"]["endCursor"]
+            assert seen == expected, order
+            # backward one at a time, from the end
+            back, before = [], None
+            while True:
+                page = (await api(ORDERED, order=order, last=1, before=before))["customers"]
+                back = [e["node"]["id"] for e in page["edges"]] + back
+                if not page["pageInfo"]["hasPreviousPage"]:
+                    break
+                before = page["pageInfo"]["startCursor"]
+            assert back == expected, order
+            last_two = (await api(ORDERED, order=order, last=2))["customers"]
+            assert [e["node"]["id"] for e in last_two["edges"]] == expected[-2:]
+            assert last_two["totalCount"] == len(expected)
+
+
+UPSERT_TWIN = 'mutation { upsertCustomer(input: {id: "c0", name: "Alice"}) { id } }'
+
+
+async def test_order_and_paging_refuse_what_does_not_fit(api: Api, shop: Graph) -> None:
+    by_name = {"field": "NAME", "direction": "ASC"}
+    first = (await api(ORDERED, order=by_name, first=1))["customers"]
+    cursor = first["pageInfo"]["endCursor"]
+    # a cursor of another order (or of the plain list under an order) names its argument
+    other = await api.error(ORDERED, order={"field": "NAME", "direction": "DESC"}, after=cursor)
+    assert other["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}
+    plain = (await api(ORDERED, first=1))["customers"]["pageInfo"]["endCursor"]
+    assert (await api.error(ORDERED, order=by_name, before=plain))["extensions"]["field"] == (
+        "before"
+    )
+    both = await api.error(ORDERED, first=1, last=1)
+    assert both["extensions"] == {"code": "BAD_USER_INPUT", "field": "last"}
+    assert (await api.error(ORDERED, last=1, after=cursor))["extensions"]["field"] == "after"
+    with_where = await api.error(
+        'query { customers(where: {regions: ["East"]}, orderBy: {field: NAME}) { totalCount } }'
+    )
+    assert with_where["extensions"] == {"code": "BAD_USER_INPUT", "field": "orderBy"}
+    # the default order's cursors page either way
+    back = (await api(ORDERED, last=1, before=plain))["customers"]
+    assert [e["node"]["id"] for e in back["edges"]] == []  # nothing before the first
+    next_page = (await api(ORDERED, first=1, after=plain))["customers"]
+    assert [e["node"]["id"] for e in next_page["edges"]] == ["c2"]
