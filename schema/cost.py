@@ -161,6 +161,7 @@ class _Estimate:
         unusable = False  # an explicit null, or a variable that will not coerce
         for name in names:
             value: Any = given.get(name)
+            present = name in given
             if isinstance(value, VariableNode):
                 variable = value.name.value
                 if variable in self.variables:
@@ -170,6 +171,7 @@ class _Estimate:
                         continue
                 else:  # unset, and without a default: the argument is unset
                     value = self.defaults.get(variable)
+                    present = value is not None
             if value is None:  # not given: the argument's default
                 value = arguments[name].default_value
             if isinstance(value, IntValueNode):
@@ -178,7 +180,7 @@ class _Estimate:
                 # above the largest page the field itself refuses it (BAD_USER_INPUT, naming
                 # the argument): counted as the largest page, not reported as too complex
                 return min(max(value, 0), self.max_page)
-            unusable = unusable or name in given  # given, but not as a number
+            unusable = unusable or present  # given, but not as a number
         # no usable size: the largest page; none given and none by default: the API's default
         return self.max_page if unusable else DEFAULT_PAGE
 
