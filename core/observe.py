@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
+from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.orjson import OrjsonFormatter
 
 request_log = logging.getLogger("c360.request")
@@ -141,4 +142,6 @@ def json_formatter() -> OrjsonFormatter:
         style="{",
         rename_fields={"asctime": "ts", "levelname": "level", "message": "msg"},
         datefmt="%Y-%m-%dT%H:%M:%S%z",
+        # uvicorn's copy of its message with terminal colour codes: noise in a JSON line
+        reserved_attrs=[*RESERVED_ATTRS, "color_message"],
     )

@@ -88,6 +88,7 @@ def test_json_logs_one_line_a_request_without_personal_data(tmp_path: Path, shop
     text = log.read_text(encoding="utf-8")
     lines = [json.loads(line) for line in text.splitlines() if line.strip()]
     assert all({"ts", "level", "msg"} <= line.keys() for line in lines)
+    assert "\u001b" not in text and not any("color_message" in line for line in lines)
     requests = [line for line in lines if line.get("name") == "c360.request"]
     assert [
         (r["subject"], r["operation"], r["roundTrips"], r["errorCode"], r["level"])
