@@ -49,7 +49,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from core import package_data, tracing
 from core.errors import GraphUnavailable, Unauthenticated
-from core.observe import Metrics, RequestRecord
+from core.observe import Metrics, RequestRecord, error_codes
 from core.settings import Settings
 from graph.db import Graph, counting_round_trips, open_graph
 from graph.deadline import within
@@ -320,10 +320,7 @@ class GraphQLApp(GraphQL[Context, None]):
         response = await super().process_result(request, result)
         context = getattr(request.state, "graphql_context", None)
         if isinstance(context, Context):
-            context.error_codes.extend(
-                str((error.extensions or {}).get("code", "INTERNAL_SERVER_ERROR"))
-                for error in result.errors or ()
-            )
+            context.error_codes.extend(error_codes(result.errors))
             if context.request_error:
                 response.pop("data", None)
         return response

@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from graphql import GraphQLError
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 from pythonjsonlogger.core import RESERVED_ATTRS
@@ -122,6 +124,13 @@ class RequestRecord:
                 "errorCode": error,
             },
         )
+
+
+def error_codes(errors: Iterable[GraphQLError] | None) -> list[str]:
+    """The `extensions.code` of each error sent (an uncoded one is internal)."""
+    return [
+        str((error.extensions or {}).get("code", "INTERNAL_SERVER_ERROR")) for error in errors or ()
+    ]
 
 
 LOG_FORMATS = ("auto", "text", "json")

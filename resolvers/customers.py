@@ -66,8 +66,6 @@ async def customers(
     backward = last is not None or before is not None
     if backward and after is not None:
         raise BadUserInput("after", "pages forward: with last/before, leave it out")
-    if not backward and before is not None:  # pragma: no cover (backward then)
-        raise BadUserInput("before", "pages backward: with first/after, leave it out")
     settings = info.context.settings
     asked = last if backward else first
     size = check_first(20 if asked is None else asked, settings, "last" if backward else "first")

@@ -133,11 +133,13 @@ async def matching_customers(
     first: int | None,
     after: str | None,
 ) -> EdgePage[CustomerRow]:
-    """Query.customers(where:, asOf:): a definition's members by id, a page of them; the
-    names it uses are checked in the same statement (unknown: BAD_USER_INPUT)."""
+    """Query.customers(where:, asOf:): a definition's members by id, a page of them (20
+    without `first`); the names it uses are checked in the same statement (unknown:
+    BAD_USER_INPUT)."""
     definition = parse_definition(raw, "where")
+    size = 20 if first is None else first
     try:
-        return await customers(info, definition, as_of, False, first, after)
+        return await customers(info, definition, as_of, False, size, after)
     except BadUserInput as e:  # an unknown name, found by the evaluation: its path in `where`
         if e.field is None or not e.field.startswith("definition"):
             raise

@@ -13,7 +13,7 @@ from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from core.observe import RequestRecord
+from core.observe import RequestRecord, error_codes
 from graph.db import counting_round_trips
 from resolvers.context import Context
 from schema.security import operation_label
@@ -43,8 +43,5 @@ class SocketRequests(SchemaExtension):
             operation=operation_label(execution.graphql_document, execution.operation_name),
             seconds=time.perf_counter() - started,
             round_trips=round_trips.count,
-            error_codes=[
-                str((error.extensions or {}).get("code", "INTERNAL_SERVER_ERROR"))
-                for error in errors or ()
-            ],
+            error_codes=error_codes(errors),
         ).observed(context.metrics)

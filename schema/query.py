@@ -75,7 +75,7 @@ class Query:
                 info,
                 definition.to_raw(),
                 given(as_of),
-                _page_or_default(given(first)),
+                given(first),
                 given(after),
             )
         return Connection.of(page, Customer.from_record)
@@ -195,7 +195,3 @@ class Query:
             StageCount(stage=LifecycleStageName(stage), customers=count)
             for stage, count in await customers.lifecycle_funnel(info)
         ]
-
-
-def _page_or_default(first: int | None) -> int:
-    return 20 if first is None else first
