@@ -17,9 +17,12 @@ from graph.rows import CustomerRow
 from graph.tags import events as tag_events
 
 
-async def upsert_customer(graph: Graph, customer_id: str, props: dict[str, Any]) -> CustomerRow:
-    """Create or update; `props` holds only the given fields (None removes a property)."""
-    row = await graph.write_one("customers/upsert", id=customer_id, props=props)
+async def upsert_customer(
+    graph: Graph, customer_id: str, props: dict[str, Any], actor: str
+) -> CustomerRow:
+    """Create or update; `props` holds only the given fields (None removes a property). An
+    update that changes something is kept in the customer's history, by `actor`."""
+    row = await graph.write_one("customers/upsert", id=customer_id, props=props, actor=actor)
     assert row is not None
     customer: CustomerRow = row["customer"]
     return customer
@@ -36,11 +39,14 @@ def _found(row: Record | None, customer_id: str) -> Record:
     return row
 
 
-async def _change_tags(graph: Graph, query: str, customer_id: str, names: list[str]) -> Record:
+async def _change_tags(
+    graph: Graph, query: str, customer_id: str, names: list[str], actor: str
+) -> Record:
     """Run a tag-changing statement; NotFound for the customer, BAD_USER_INPUT for unknown tags
     (the statement checks both before it writes)."""
+    now = datetime.now(UTC)
     row = _found(
-        await graph.write_one(query, customerId=customer_id, names=names, now=datetime.now(UTC)),
+        await graph.write_one(query, customerId=customer_id, names=names, now=now, actor=actor),
         customer_id,
     )
     if row["unknown"]:
@@ -48,9 +54,10 @@ async def _change_tags(graph: Graph, query: str, customer_id: str, names: list[s
     return row
 
 
-async def assign_tags(graph: Graph, customer_id: str, names: list[str]) -> CustomerRow:
-    """Give the customer these tags (by normalised name) as MANUAL; already held: unchanged."""
-    row = await _change_tags(graph, "customers/assign_tags", customer_id, names)
+async def assign_tags(graph: Graph, customer_id: str, names: list[str], actor: str) -> CustomerRow:
+    """Give the customer these tags (by normalised name) as MANUAL, by `actor`; already held:
+    unchanged."""
+    row = await _change_tags(graph, "customers/assign_tags", customer_id, names, actor)
     if row["deprecated"]:
         raise BadUserInput(
             "tags", f"tag {_names(row['deprecated'])} is deprecated and cannot be assigned"
@@ -60,18 +67,21 @@ async def assign_tags(graph: Graph, customer_id: str, names: list[str]) -> Custo
     return customer
 
 
-async def remove_tags(graph: Graph, customer_id: str, names: list[str]) -> CustomerRow:
-    """Take these tags from the customer; a tag it does not hold is ignored."""
-    row = await _change_tags(graph, "customers/remove_tags", customer_id, names)
+async def remove_tags(graph: Graph, customer_id: str, names: list[str], actor: str) -> CustomerRow:
+    """Take these tags from the customer, by `actor`; a tag it does not hold is ignored."""
+    row = await _change_tags(graph, "customers/remove_tags", customer_id, names, actor)
     await tag_events.dispatch(graph)
     customer: CustomerRow = row["customer"]
     return customer
 
 
-async def set_stage(graph: Graph, customer_id: str, stage: str) -> CustomerRow:
-    """Move the customer to `stage`, keeping the previous one as history; same stage: no-op."""
+async def set_stage(graph: Graph, customer_id: str, stage: str, actor: str) -> CustomerRow:
+    """Move the customer to `stage` (by `actor`), keeping the previous one as history; same
+    stage: no-op."""
     row = _found(
-        await graph.write_one("customers/set_stage", customerId=customer_id, stage=stage),
+        await graph.write_one(
+            "customers/set_stage", customerId=customer_id, stage=stage, actor=actor
+        ),
         customer_id,
     )
     if not row["stageExists"]:

@@ -45,14 +45,20 @@ def _cypher_params(params: Params) -> dict[str, Any]:
 
 
 def by_key(
-    graph: Graph, name: str, empty: Callable[[], object], text: str | None = None
+    graph: Graph,
+    name: str,
+    empty: Callable[[], object],
+    text: str | None = None,
+    params: Params = (),
 ) -> DataLoader[str, Any]:
     """A loader over `cypher/<name>.cypher` (or the statement `text` built under that name),
-    which takes `$ids` and returns `key`, `value` (the caller says the value's type)."""
+    which takes `$ids` (and `params`) and returns `key`, `value` (the caller says the value's
+    type)."""
     statement = query(name) if text is None else text
+    given = _cypher_params(params)
 
     async def load(keys: list[str]) -> list[object]:
-        rows = await graph.run_text(name, statement, ids=keys)
+        rows = await graph.run_text(name, statement, ids=keys, **given)
         found: dict[str, object] = {row["key"]: row["value"] for row in rows}
         return [found[key] if key in found else empty() for key in keys]
 
@@ -104,7 +110,7 @@ class Loaders:
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
-        self.field_loaders: dict[tuple[str, str], DataLoader[str, Any]] = {}
+        self.field_loaders: dict[tuple[str, str, Params], DataLoader[str, Any]] = {}
         self.page_loaders: dict[tuple[str, str], DataLoader[PageKey, Page[Any]]] = {}
         # Segments compiled in this request, by (definition, asOf): each compiled once.
         self.compiled_segments: dict[tuple[Definition, datetime], CompiledSegment] = {}
@@ -133,13 +139,16 @@ class Loaders:
     def segment_results(self) -> DataLoader[Evaluation, Result]:
         return segment_results(self.graph, self.compile_segment)
 
-    def field_loader(self, type_name: str, field_name: str) -> DataLoader[str, Any]:
-        """`Type.field` for a batch of parent ids: its fragment, every property projected."""
-        key = (type_name, field_name)
+    def field_loader(
+        self, type_name: str, field_name: str, params: Params = ()
+    ) -> DataLoader[str, Any]:
+        """`Type.field` for a batch of parent ids: its fragment, every property projected,
+        with the field's parameters `params` (one loader per distinct set)."""
+        key = (type_name, field_name, params)
         if (found := self.field_loaders.get(key)) is None:
             text = projection.loader(type_name, field_name)
             name = f"fields/{type_name}/{field_name}"
-            found = self.field_loaders[key] = by_key(self.graph, name, _none, text)
+            found = self.field_loaders[key] = by_key(self.graph, name, _none, text, params)
         return found
 
     def page_loader(self, type_name: str, field_name: str) -> DataLoader[PageKey, Page[Any]]:

@@ -46,3 +46,18 @@ class LinkageAction(StrEnum):
 class TagChange(StrEnum):
     ADDED = "ADDED"
     REMOVED = "REMOVED"
+
+
+class TimelineKind(StrEnum):
+    """What a Customer.timeline item records, in the order items of one moment are listed
+    (cypher/fields/Customer/timeline.cypher ranks them the same way)."""
+
+    INTERACTION = "INTERACTION"
+    TAG_ADDED = "TAG_ADDED"
+    TAG_REMOVED = "TAG_REMOVED"
+    STAGE_CHANGED = "STAGE_CHANGED"
+    OWNER_CHANGED = "OWNER_CHANGED"
+    TASK_CREATED = "TASK_CREATED"
+    TASK_DONE = "TASK_DONE"
+    MERGED = "MERGED"
+    PROFILE_UPDATED = "PROFILE_UPDATED"

@@ -127,6 +127,28 @@ class TagEventRow(TypedDict):
     ruleId: NotRequired[str | None]
 
 
+class TimelineItemRow(TypedDict):
+    """One item of Customer.timeline (cypher/fields/Customer/timeline.cypher): the common
+    fields, and those of its kind."""
+
+    at: DateTime
+    kind: str
+    id: str
+    actor: NotRequired[str | None]
+    interaction: NotRequired[InteractionRow]  # INTERACTION
+    productName: NotRequired[str | None]
+    tag: NotRequired[TagRow | None]  # TAG_ADDED, TAG_REMOVED
+    tagName: NotRequired[str]
+    source: NotRequired[str]
+    ruleName: NotRequired[str | None]
+    stage: NotRequired[str]  # STAGE_CHANGED
+    owner: NotRequired[str | None]  # OWNER_CHANGED
+    previousOwner: NotRequired[str | None]
+    fields: NotRequired[list[str]]  # PROFILE_UPDATED
+    mergedIds: NotRequired[list[str]]  # MERGED
+    task: NotRequired[TaskRow]  # TASK_CREATED, TASK_DONE
+
+
 class EdgeRow(TypedDict, Generic[NodeT]):
     """A row of a page: the node and its sort key (the cursor's content)."""
 

@@ -14,9 +14,16 @@ from typing import Any
 from core.errors import BadUserInput
 from graph import customers as graph_customers
 from graph import views
-from graph.model import InteractionType
+from graph.model import InteractionType, TimelineKind
 from graph.paging import Page
-from graph.rows import CustomerRow, InteractionRow, ProductRow, TagAssignmentRow, TagRow
+from graph.rows import (
+    CustomerRow,
+    InteractionRow,
+    ProductRow,
+    TagAssignmentRow,
+    TagRow,
+    TimelineItemRow,
+)
 from graph.search import SearchTerms
 from graph.translate.selection import Selection
 from resolvers.context import Info
@@ -28,7 +35,15 @@ from resolvers.pagination import (
     edge_page,
     encode_cursor,
 )
-from resolvers.selection import Parent, below, graph_field, graph_page, interactions_params
+from resolvers.selection import (
+    Parent,
+    below,
+    graph_field,
+    graph_page,
+    interactions_params,
+    tags_params,
+    timeline_params,
+)
 
 
 async def customer(info: Info, customer_id: str) -> CustomerRow | None:
@@ -167,9 +182,26 @@ async def search(
     return edge_page(page, size)
 
 
-async def tags(info: Info, customer: Parent) -> list[TagRow]:
-    tags: list[TagRow] = await graph_field(info, "Customer", customer)
+async def tags(info: Info, customer: Parent, as_of: datetime | None) -> list[TagRow]:
+    params = tags_params({"asOf": as_of}, info.context.settings)
+    tags: list[TagRow] = await graph_field(info, "Customer", customer, params)
     return tags
+
+
+async def timeline(
+    info: Info,
+    customer: Parent,
+    *,
+    first: int | None,
+    after: str | None,
+    kinds: list[TimelineKind] | None,
+) -> EdgePage[TimelineItemRow]:
+    """Customer.timeline: its whole history, newest first, paged by keyset (see
+    cypher/fields/Customer/timeline.cypher). Batched over all customers asking alike."""
+    args = {"first": first, "after": after, "kinds": kinds}
+    params = timeline_params(args, info.context.settings)
+    page: Page[TimelineItemRow] = await graph_page(info, "Customer", customer, params)
+    return edge_page(page, params["limit"] - 1)
 
 
 async def tag_assignments(info: Info, customer: Parent) -> list[TagAssignmentRow]:

@@ -19,7 +19,16 @@ from resolvers.context import Info
 async def upsert_customer(info: Info, given: dict[str, Any]) -> CustomerRow:
     """Create the customer or update the fields given (omitted fields stay as they are)."""
     customer_id, props = clean.customer_props(given)
-    return await graph_customers.upsert_customer(info.context.graph, customer_id, props)
+    return await graph_customers.upsert_customer(
+        info.context.graph, customer_id, props, actor(info)
+    )
+
+
+def actor(info: Info) -> str:
+    """Who a mutation's changes are recorded as done by: the token's subject."""
+    principal = info.context.principal
+    assert principal is not None  # Authorize let the mutation through
+    return principal.subject
 
 
 def _customer_id(value: str) -> str:
@@ -28,13 +37,13 @@ def _customer_id(value: str) -> str:
 
 async def assign_tags(info: Info, customer_id: str, tags: list[str]) -> CustomerRow:
     return await graph_customers.assign_tags(
-        info.context.graph, _customer_id(customer_id), clean.tag_names(tags)
+        info.context.graph, _customer_id(customer_id), clean.tag_names(tags), actor(info)
     )
 
 
 async def remove_tags(info: Info, customer_id: str, tags: list[str]) -> CustomerRow:
     return await graph_customers.remove_tags(
-        info.context.graph, _customer_id(customer_id), clean.tag_names(tags)
+        info.context.graph, _customer_id(customer_id), clean.tag_names(tags), actor(info)
     )
 
 
@@ -65,6 +74,7 @@ async def merge_tags(info: Info, sources: list[str], into: str) -> TagRow:
         info.context.graph,
         [normalize_name(name, f"sources[{i}]") for i, name in enumerate(sources)],
         normalize_name(into, "into"),
+        actor(info),
     )
 
 
@@ -74,5 +84,5 @@ async def deprecate_tag(info: Info, name: str) -> TagRow:
 
 async def set_stage(info: Info, customer_id: str, stage: LifecycleStageName) -> CustomerRow:
     return await graph_customers.set_stage(
-        info.context.graph, _customer_id(customer_id), stage.value
+        info.context.graph, _customer_id(customer_id), stage.value, actor(info)
     )

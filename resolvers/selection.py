@@ -61,6 +61,27 @@ def interactions_params(args: dict[str, Any], settings: Settings) -> dict[str, A
     }
 
 
+def timeline_params(args: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """Customer.timeline(first, after, kinds) as its fragment's parameters."""
+    size = check_first(args.get("first"), settings)
+    key = decode_cursor(args.get("after"), int, int, int, str)
+    seconds, nanos, rank, last_id = key if key else (None, None, None, None)
+    kinds = args.get("kinds")
+    return {
+        "limit": size + 1,
+        "afterSeconds": seconds,
+        "afterNanos": nanos,
+        "afterRank": rank,
+        "afterId": last_id,
+        "kinds": None if kinds is None else sorted({kind.value for kind in kinds}),
+    }
+
+
+def tags_params(args: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """Customer.tags(asOf) as its fragment's parameter (null: the tags held now)."""
+    return {"asOf": args.get("asOf")}
+
+
 def holders_params(args: dict[str, Any], settings: Settings) -> dict[str, Any]:
     """Tag.customers(first, after), and Query.customers: customers by id, a page after an id."""
     size = check_first(args.get("first"), settings)
@@ -89,6 +110,8 @@ CONVERTERS: dict[tuple[str, str], Converter] = {
     ("Query", "customer"): customer_params,
     ("Query", "customers"): customers_params,
     ("Customer", "interactions"): interactions_params,
+    ("Customer", "timeline"): timeline_params,
+    ("Customer", "tags"): tags_params,
     ("Tag", "customers"): holders_params,
 }
 
@@ -205,12 +228,17 @@ def fetched(info: Info, parent: Parent) -> Any:
     return parent.fetched.get(str(info.path.key), MISSING)
 
 
-async def graph_field(info: Info, type_name: str, parent: Parent) -> Any:
+async def graph_field(
+    info: Info, type_name: str, parent: Parent, params: dict[str, Any] | None = None
+) -> Any:
     """The value of the field being resolved: fetched with its parent, else from the field's
-    DataLoader (the same fragment, over every parent asking in this tick)."""
+    DataLoader (the same fragment, over every parent asking in this tick with the same
+    `params`, the fragment's parameters)."""
     value = fetched(info, parent)
     if value is MISSING:
-        value = await info.context.loaders.field_loader(type_name, info.field_name).load(parent.id)
+        key = PageKey.of(parent.id, **(params or {})).params
+        loader = info.context.loaders.field_loader(type_name, info.field_name, key)
+        value = await loader.load(parent.id)
     return value
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import strawberry
 
-from graph.model import InteractionType, LifecycleStageName
+from graph.model import InteractionType, LifecycleStageName, TimelineKind
 from graph.rows import CustomerRow
 from resolvers import customers, linkage
 from resolvers.context import Info
@@ -22,6 +22,7 @@ from schema.product import Product
 from schema.scalars import as_date, as_datetime, must
 from schema.security import PersonalData
 from schema.tag import Tag, TagAssignment
+from schema.timeline import TimelineConnection
 from security.masking import mask_email, mask_phone
 
 
@@ -111,9 +112,31 @@ class Customer:
             fetched=record.get("_fetched") or {},
         )
 
-    @field(description="Tags assigned directly, ordered by name.")
-    async def tags(self, info: Info) -> list[Tag]:
-        return [Tag.from_record(record) for record in await customers.tags(info, self)]
+    @field(
+        description="Tags assigned directly, ordered by name; with `asOf`, those held then "
+        "(replayed from the tag events; an assignment imported without assignedAt counts "
+        "from its import)."
+    )
+    async def tags(self, info: Info, as_of: datetime | None = strawberry.UNSET) -> list[Tag]:
+        records = await customers.tags(info, self, given(as_of))
+        return [Tag.from_record(record) for record in records]
+
+    @field(
+        description="Everything that happened to the customer, newest first (at descending, "
+        "then kind in TimelineKind's order, then id): interactions, tag additions and "
+        "removals, stage and owner changes, tasks, profile updates. `kinds` filters."
+    )
+    async def timeline(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = strawberry.UNSET,
+        kinds: list[TimelineKind] | None = strawberry.UNSET,
+    ) -> TimelineConnection:
+        page = await customers.timeline(
+            info, self, first=first, after=given(after), kinds=given(kinds)
+        )
+        return TimelineConnection.of(page)
 
     @field(description="Tags held directly with their provenance, ordered by tag name.")
     async def tag_assignments(self, info: Info) -> list[TagAssignment]:

@@ -222,6 +222,7 @@ async def answer(
     roots = walk.fields(query, [root_node])
     if any(root.name not in ROOTS for root in roots):
         return None
+    shaped(query, roots)  # before any Cypher: a request it cannot shape costs no round trip
     data: dict[str, Any] = {}
     shape = Shape(schema, context)
     for root in roots:
@@ -238,6 +239,29 @@ async def answer(
             connection = get_named_type(query.fields["customers"].type)
             data[root.key] = shape.connection(connection, root, page)
     return data
+
+
+# Object types the Shape builds besides NODES and VALUES (connections and edges by their names).
+SHAPED = frozenset({"TagAssignment", "PageInfo"})
+
+
+def shaped(output: GraphQLObjectType, selections: Iterable[Selection]) -> None:
+    """Untranslatable unless every object type selected below `output` is one Shape builds."""
+    for selection in selections:
+        if selection.name == "__typename":
+            continue
+        named = get_named_type(output.fields[selection.name].type)
+        if not isinstance(named, GraphQLObjectType):
+            continue
+        name = named.name
+        if not (
+            name in NODES
+            or name in VALUES
+            or name in SHAPED
+            or name.endswith(("Connection", "Edge"))
+        ):
+            raise Untranslatable(f"{output.name}.{selection.name}: {name} is not shaped here")
+        shaped(named, selection.children)
 
 
 class Shape:

@@ -4,7 +4,7 @@ CustomerEdge), and so on for every node type."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
 
@@ -25,6 +25,15 @@ class PageInfo:
     )
     start_cursor: str | None = None
 
+    @classmethod
+    def of(cls, page: EdgePage[Any]) -> PageInfo:
+        return cls(
+            has_next_page=page.has_next_page,
+            end_cursor=page.end_cursor,
+            has_previous_page=page.has_previous_page,
+            start_cursor=page.start_cursor,
+        )
+
 
 @strawberry.type
 class Edge(Generic[NodeT]):
@@ -42,11 +51,6 @@ class Connection(Generic[NodeT]):
     def of(cls, page: EdgePage[RowT], node: Callable[[RowT], NodeT]) -> Connection[NodeT]:
         return cls(
             edges=[Edge(cursor=edge.cursor, node=node(edge.node)) for edge in page.edges],
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                end_cursor=page.end_cursor,
-                has_previous_page=page.has_previous_page,
-                start_cursor=page.start_cursor,
-            ),
+            page_info=PageInfo.of(page),
             total_count=page.total_count,
         )

@@ -1,6 +1,6 @@
 // Mutation.assignTags: give the customer the tags named $names (MANUAL, idempotent). A name
 // may be an alias (renameTag, mergeTags): it means the tag it now belongs to. Each gain is
-// recorded as a pending (:TagEvent) in the same transaction (see graph/tag_events.py).
+// recorded as a pending (:TagEvent) in the same transaction, by $actor (graph/tags/events.py).
 // Checks before writing: when the customer is missing, or any name is unknown or deprecated,
 // nothing is written and the problem is returned for the caller to report.
 // Returns: customer, unknown, deprecated
@@ -22,6 +22,7 @@ CALL (c, unknown, deprecated, tags) {
   WITH c, t, r WHERE r.gained
   REMOVE r.gained
   CREATE (:TagEvent:PendingTagEvent {change: 'ADDED', source: 'MANUAL', at: $now,
+                                     assignedAt: $now, actor: $actor,
                                      customerId: c.id, tagId: t.id, tagName: t.name})
 }
 RETURN c {.*} AS customer, unknown, deprecated

@@ -1,6 +1,6 @@
 // Mutation.removeTags: take the tags named $names (or their aliases) from the customer,
-// whatever their source, recording each as a pending (:TagEvent). Checks before writing: a
-// missing customer or an unknown name writes nothing.
+// whatever their source, recording each as a pending (:TagEvent) by $actor. Checks before
+// writing: a missing customer or an unknown name writes nothing.
 // Returns: customer, unknown
 OPTIONAL MATCH (c:Customer {id: $customerId})
 CALL () {
@@ -16,7 +16,7 @@ CALL (c, unknown, tags) {
   WHERE t IN tags
   CREATE (:TagEvent:PendingTagEvent {change: 'REMOVED', source: coalesce(r.source, 'MANUAL'),
                                      at: $now, customerId: c.id, tagId: t.id, tagName: t.name,
-                                     ruleId: r.ruleId})
+                                     ruleId: r.ruleId, actor: $actor})
   DELETE r
 }
 RETURN c {.*} AS customer, unknown

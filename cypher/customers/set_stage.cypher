@@ -1,5 +1,6 @@
 // Mutation.setStage: move the customer to $stage. The current IN_STAGE becomes a
-// WAS_IN_STAGE {from, to}; the new IN_STAGE gets {since}. Already in $stage: no change.
+// WAS_IN_STAGE {from, to, actor}; the new IN_STAGE gets {since, actor}: who moved it there.
+// Already in $stage: no change.
 // A missing customer (or stage) writes nothing.
 // Returns: customer, stageExists, moved
 OPTIONAL MATCH (c:Customer {id: $customerId})
@@ -8,10 +9,10 @@ OPTIONAL CALL (c, s) {
   WITH * WHERE c IS NOT NULL AND s IS NOT NULL AND NOT EXISTS { (c)-[:IN_STAGE]->(s) }
   CALL (c) {
     MATCH (c)-[current:IN_STAGE]->(previous:LifecycleStage)
-    CREATE (c)-[:WAS_IN_STAGE {from: current.since, to: datetime()}]->(previous)
+    CREATE (c)-[:WAS_IN_STAGE {from: current.since, to: datetime(), actor: current.actor}]->(previous)
     DELETE current
   }
-  CREATE (c)-[:IN_STAGE {since: datetime()}]->(s)
+  CREATE (c)-[:IN_STAGE {since: datetime(), actor: $actor}]->(s)
   RETURN true AS moved
 }
 RETURN c {.*} AS customer, s IS NOT NULL AS stageExists, coalesce(moved, false) AS moved

@@ -2,6 +2,8 @@
 // statement. $props holds only the fields the caller gave; a null value removes the property.
 // createdAt is set on create; updatedAt on create and whenever a value actually changes.
 // nameKey (the name NFKC-normalised and lower-cased) is what searchCustomers looks in.
+// An update that changes something is kept as a (:CustomerChange {kind: 'PROFILE_UPDATED'})
+// naming the changed properties (not their values), by $actor.
 // Returns: customer, created, changed
 OPTIONAL MATCH (old:Customer {id: $id})
 WITH old IS NULL AS created,
@@ -13,5 +15,9 @@ SET c += $props
 SET c.nameKey = toLower(normalize(c.name, NFKC))
 FOREACH (_ IN CASE WHEN created OR changed <> [] THEN [1] ELSE [] END |
   SET c.updatedAt = datetime()
+)
+FOREACH (_ IN CASE WHEN NOT created AND changed <> [] THEN [1] ELSE [] END |
+  CREATE (:CustomerChange {id: randomUUID(), kind: 'PROFILE_UPDATED', at: c.updatedAt,
+                           customerId: c.id, actor: $actor, source: 'API', fields: changed})
 )
 RETURN c {.*} AS customer, created, changed

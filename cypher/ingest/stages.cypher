@@ -13,11 +13,11 @@ CALL (row, c) {
   OPTIONAL MATCH (c)-[cur:IN_STAGE]->(old:LifecycleStage)
   WITH c, s, since, cur, old
   WHERE cur IS NULL OR (old <> s AND (cur.since IS NULL OR cur.since < since))
-  CREATE (c)-[:IN_STAGE {since: since}]->(s)
+  CREATE (c)-[:IN_STAGE {since: since, actor: 'import'}]->(s)
   WITH c, since, cur, old
   CALL (c, since, cur, old) {
     WITH c, since, cur, old WHERE cur IS NOT NULL
-    CREATE (c)-[:WAS_IN_STAGE {from: cur.since, to: since}]->(old)
+    CREATE (c)-[:WAS_IN_STAGE {from: cur.since, to: since, actor: cur.actor}]->(old)
     DELETE cur
   }
   RETURN count(*) AS applied

@@ -33,6 +33,7 @@ CALL (row, c, t) {
   WITH c, t, r WHERE r.gained
   REMOVE r.gained
   CREATE (:TagEvent:PendingTagEvent {change: 'ADDED', source: 'IMPORT', at: $now,
+                                     assignedAt: r.assignedAt, actor: 'import',
                                      customerId: c.id, tagId: t.id, tagName: t.name})
 }
 WITH row, c, t WHERE c IS NULL OR t.status = 'DEPRECATED'

@@ -9,6 +9,7 @@ CALL (t) {
   WHERE NOT EXISTS { (c)-[:HAS_TAG]->(t) }
   CREATE (c)-[:HAS_TAG {source: 'RULE', ruleId: $ruleId, assignedAt: $now}]->(t)
   CREATE (:TagEvent:PendingTagEvent {change: 'ADDED', source: 'RULE', at: $now, ruleId: $ruleId,
+                                     assignedAt: $now, actor: 'rule:' + $ruleId,
                                      customerId: c.id, tagId: t.id, tagName: t.name})
   RETURN count(*) AS added
 }
@@ -17,8 +18,8 @@ CALL (t) {
   MATCH (c:Customer {id: id})-[r:HAS_TAG]->(t)
   WHERE r.source = 'RULE' AND r.ruleId = $ruleId
   CREATE (:TagEvent:PendingTagEvent {change: 'REMOVED', source: 'RULE', at: $now,
-                                     ruleId: $ruleId, customerId: c.id, tagId: t.id,
-                                     tagName: t.name})
+                                     ruleId: $ruleId, actor: 'rule:' + $ruleId,
+                                     customerId: c.id, tagId: t.id, tagName: t.name})
   DELETE r
   RETURN count(*) AS removed
 }

@@ -22,3 +22,6 @@ CREATE CONSTRAINT linkage_rule_name IF NOT EXISTS FOR (n:LinkageRule) REQUIRE n.
 CREATE CONSTRAINT task_id IF NOT EXISTS FOR (n:Task) REQUIRE n.id IS UNIQUE;
 // The audit trail (docs/security.md): one entry per successful mutation.
 CREATE CONSTRAINT audit_entry_id IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.id IS UNIQUE;
+// History and snapshots (docs/graph-model.md): changes to a customer, frozen segments.
+CREATE CONSTRAINT customer_change_id IF NOT EXISTS FOR (n:CustomerChange) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT segment_snapshot_id IF NOT EXISTS FOR (n:SegmentSnapshot) REQUIRE n.id IS UNIQUE;

@@ -20,3 +20,6 @@ CREATE INDEX has_tag_rule IF NOT EXISTS FOR ()-[r:HAS_TAG]-() ON (r.ruleId);
 CREATE INDEX tag_event_seq IF NOT EXISTS FOR (n:TagEvent) ON (n.seq);
 // auditLog pages newest first.
 CREATE INDEX audit_entry_at IF NOT EXISTS FOR (n:AuditEntry) ON (n.at);
+// Customer.timeline and tags(asOf:) read a customer's history.
+CREATE INDEX tag_event_customer IF NOT EXISTS FOR (n:TagEvent) ON (n.customerId);
+CREATE INDEX customer_change_customer IF NOT EXISTS FOR (n:CustomerChange) ON (n.customerId);

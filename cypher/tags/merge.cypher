@@ -16,7 +16,8 @@ CALL (s, into) {
     CREATE (c)-[moved:HAS_TAG]->(into)
     SET moved = properties(r)
     CREATE (:TagEvent:PendingTagEvent {change: 'ADDED', source: coalesce(r.source, 'MANUAL'),
-                                       at: $now, customerId: c.id, tagId: into.id,
+                                       at: $now, assignedAt: r.assignedAt, actor: $actor,
+                                       customerId: c.id, tagId: into.id,
                                        tagName: into.name, ruleId: r.ruleId})
   }
   DELETE r

@@ -105,8 +105,9 @@ async def rename(graph: Graph, name: str, new_name: str) -> TagRow:
     return renamed
 
 
-async def merge(graph: Graph, sources: list[str], into: str) -> TagRow:
-    """Move everything of `sources` to `into`, delete them, keep their names as aliases."""
+async def merge(graph: Graph, sources: list[str], into: str, actor: str) -> TagRow:
+    """Move everything of `sources` to `into`, delete them, keep their names as aliases; the
+    tag events of customers who gain `into` name `actor`."""
     if not sources:
         raise BadUserInput("sources", "give at least one tag to merge")
     fields = {name: f"sources[{i}]" for i, name in enumerate(sources)}
@@ -124,7 +125,11 @@ async def merge(graph: Graph, sources: list[str], into: str) -> TagRow:
             )  # fmt: skip
         names.append(source.name)
     row = await graph.write_one(
-        "tags/merge", sources=list(dict.fromkeys(names)), into=target.name, now=datetime.now(UTC)
+        "tags/merge",
+        sources=list(dict.fromkeys(names)),
+        into=target.name,
+        now=datetime.now(UTC),
+        actor=actor,
     )
     if row is None:
         raise NotFound("tag", into, field="into")

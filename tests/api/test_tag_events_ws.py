@@ -96,7 +96,7 @@ async def test_every_change_reaches_subscribers_from_any_source_and_process(
     # Through the server's API: c3 gains Risk and VIP.
     await mutate(server, 'mutation { assignTags(customerId: "c3", tags: ["Risk", "VIP"]) { id } }')
     # From this process, as another c360 process would: c1 loses Gold, a tag rule adds Risk.
-    await graph_customers.remove_tags(shop, "c1", ["Gold"])
+    await graph_customers.remove_tags(shop, "c1", ["Gold"], "test")
     await tag_rules.create(shop, "Beijing", "Risk", parse_definition({"cities": ["Beijing"]}))
     await tag_rules.run_rules(shop)
 

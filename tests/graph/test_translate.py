@@ -5,6 +5,7 @@ tests/api/test_translated_reads.py."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,10 @@ PAGE = {"limit": 6, "types": None, "since": None, "afterSeconds": None, "afterNa
         "afterId": None}  # fmt: skip
 
 
+TIMELINE = {"limit": 3, "afterSeconds": None, "afterNanos": None, "afterRank": None,
+            "afterId": None, "kinds": None}  # fmt: skip
+
+
 def nodes(*children: Selection) -> tuple[Selection, ...]:
     """A connection's `edges { node { ... } }`."""
     return (S("edges", "edges", children=(S("node", "node", children=children),)),)
@@ -28,12 +33,12 @@ def nodes(*children: Selection) -> tuple[Selection, ...]:
 FIELDS = sorted(tuple(key.split("/")) for key in fragments() if not key.startswith("views/"))
 
 
-def test_a_customer_with_its_stage_and_aliased_tags() -> None:
+def test_a_customer_with_its_stage_and_aliased_products() -> None:
     selection = (
         S("name", "name"),
         S("email", "email"),
         S("stage", "stage"),
-        S("tags", "labels", children=(S("name", "name"), S("id", "id"))),
+        S("purchasedProducts", "products", children=(S("name", "name"), S("id", "id"))),
     )
     text, params = view("customer", selection, id="c1")
     assert text == (
@@ -41,9 +46,9 @@ def test_a_customer_with_its_stage_and_aliased_tags() -> None:
         "RETURN n1 {.id, .name, .email, _fetched: {"
         "`stage`: head(COLLECT { MATCH (n1)-[:IN_STAGE]->(stage2:LifecycleStage) "
         "RETURN stage2.name }), "
-        "`labels`: COLLECT {\n"
-        "  MATCH (n1)-[:HAS_TAG]->(n3:Tag)\n"
-        "  WITH DISTINCT n3 ORDER BY n3.name\n"
+        "`products`: COLLECT {\n"
+        "  MATCH (n1)-[:HAD]->(:Interaction {type: 'PURCHASE'})-[:ABOUT]->(n3:Product)\n"
+        "  WITH DISTINCT n3 ORDER BY n3.id\n"
         "  RETURN n3 {.id, .name}\n"
         "}}} AS customer"
     )
@@ -56,7 +61,7 @@ def test_the_example_in_the_docs_is_what_the_translator_makes() -> None:
     selection = (
         S("name", "name"),
         S("stage", "stage"),
-        S("tags", "tags", children=(S("name", "name"),)),
+        S("purchasedProducts", "purchasedProducts", children=(S("name", "name"),)),
     )
     assert view("customer", selection, id="C0000042")[0] + "\n" == example
 
@@ -124,11 +129,16 @@ def everything(depth: int) -> tuple[Selection, ...]:
         customer += [
             S("stage", "stage"), S("totalSpend", "totalSpend"),
             S("purchaseCount", "purchaseCount"), S("lastPurchaseAt", "lastPurchaseAt"),
-            S("tags", "tags", children=tuple(tag)),
+            S("tags", "tags", {"asOf": None}, children=tuple(tag)),
             S("tagAssignments", "tagAssignments", children=(S("tag", "tag", children=tuple(tag)),)),
             S("purchasedProducts", "purchasedProducts", children=tuple(product)),
             S("interactions", "interactions", PAGE, nodes(*interaction)),
         ]  # fmt: skip
+    if depth == 3:  # the history's fragments are large: once, at the top, keeps planning short
+        customer += [
+            S("tags", "pastTags", {"asOf": datetime(2025, 1, 1, tzinfo=UTC)}, children=tuple(tag)),
+            S("timeline", "timeline", TIMELINE),
+        ]
     return tuple(customer)
 
 

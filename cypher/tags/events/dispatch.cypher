@@ -36,10 +36,17 @@ CALL (e) {
     })-[:CREATED_BY]->(rule)
   }
   // Round-robin: rows run one after another, so each sees the counter the last one left.
+  // A change of owner is kept as a (:CustomerChange {kind: 'OWNER_CHANGED'}).
   CALL (rule, c) {
     WITH * WHERE rule.action = 'ASSIGN_OWNER'
-    SET c.owner = rule.owners[rule.assigned % size(rule.owners)],
+    WITH rule, c, c.owner AS previous, rule.owners[rule.assigned % size(rule.owners)] AS owner
+    SET c.owner = owner,
         rule.assigned = rule.assigned + 1
+    FOREACH (_ IN CASE WHEN previous IS NULL OR previous <> owner THEN [1] ELSE [] END |
+      CREATE (:CustomerChange {id: randomUUID(), kind: 'OWNER_CHANGED', at: $now,
+                               customerId: c.id, actor: 'rule:' + rule.id, source: 'RULE',
+                               ruleName: rule.name, owner: owner, previousOwner: previous})
+    )
   }
 }
 WITH log, max(e.seq) AS last, count(e) AS dispatched
