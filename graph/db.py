@@ -226,6 +226,17 @@ class Graph:
                 async for record in result:
                     yield _row(record)
 
+    async def run_committing(self, name: str, text: str, /, **params: Any) -> None:
+        """A statement that commits as it goes (`CALL { ... } IN TRANSACTIONS`), in an
+        auto-commit transaction of its own, outside any transaction the caller has open (it
+        cannot join one). Not retried: the statement must be safe to leave half done."""
+        _count()
+        _record(name, text, params)
+        with translated(), _span(name):
+            async with bounded(), self.driver.session(database=self.database) as session:
+                result = await session.run(self._query(name, text), params)
+                await result.consume()
+
     async def atomically(self, work: Callable[[], Awaitable[T]]) -> T:
         """Run `work` with every statement it runs in one write transaction: all or nothing.
         Transient failures roll back and run `work` again, for up to `retry_s` seconds."""

@@ -30,6 +30,7 @@ from graph.rows import (
     CustomerRow,
     ProductRow,
     SegmentRow,
+    SnapshotRow,
     TagRow,
     TaskRow,
 )
@@ -134,6 +135,19 @@ class Loaders:
     @cached_property
     def segment(self) -> DataLoader[str, SegmentRow | None]:
         return by_key(self.graph, "segments/by_ids", _none)
+
+    @cached_property
+    def segment_snapshots(self) -> DataLoader[str, list[SnapshotRow]]:
+        return by_key(self.graph, "segments/snapshots", list)
+
+    @cached_property
+    def snapshot(self) -> DataLoader[str, SnapshotRow | None]:
+        return by_key(self.graph, "segments/snapshots_by_ids", _none)
+
+    @cached_property
+    def snapshot_customers(self) -> DataLoader[PageKey, Page[CustomerRow]]:
+        name = "segments/snapshot_customers"
+        return pages(self.graph, name, query(name))
 
     @cached_property
     def segment_results(self) -> DataLoader[Evaluation, Result]:

@@ -108,6 +108,14 @@ class SegmentRow(TypedDict):
     createdAt: NotRequired[DateTime]
 
 
+class SnapshotRow(TypedDict):
+    id: str
+    segmentId: str
+    takenAt: DateTime
+    asOf: DateTime
+    count: int
+
+
 class AuditEntryRow(TypedDict):
     id: str
     actor: str

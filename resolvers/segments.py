@@ -15,9 +15,9 @@ from typing import Any
 
 from core.errors import BadUserInput, Forbidden, NotFound
 from graph.cleansing import normalize_label
-from graph.paging import Page
-from graph.rows import CustomerRow, SegmentRow
-from graph.segments import Definition, evaluation, parse_definition, saved
+from graph.paging import Page, PageKey
+from graph.rows import CustomerRow, SegmentRow, SnapshotRow
+from graph.segments import Definition, evaluation, parse_definition, saved, snapshots
 from graph.segments.definition import load_definition, uses_age
 from graph.segments.evaluation import Evaluation
 from resolvers.context import Info
@@ -124,6 +124,43 @@ async def customers(
         {row["node"]["id"]: row["node"] for row in result.rows}
     )
     return edge_page(Page(rows=result.rows, total=result.total), size)
+
+
+async def snapshot_segment(info: Info, segment_id: str, as_of: datetime | None) -> SnapshotRow:
+    """snapshotSegment: the saved segment's members at asOf (default: now), frozen."""
+    segment = await info.context.loaders.segment.load(segment_id)
+    if segment is None:
+        raise NotFound("segment", segment_id, field="id")
+    definition = stored(segment["definition"])
+    moment = evaluated_at(info, definition, as_of)
+    return await snapshots.take(
+        info.context.graph, segment_id, definition, as_of=moment, taken_at=info.context.now
+    )
+
+
+async def segment_snapshots(info: Info, segment_id: str) -> list[SnapshotRow]:
+    found: list[SnapshotRow] = await info.context.loaders.segment_snapshots.load(segment_id)
+    return found
+
+
+async def snapshot(info: Info, snapshot_id: str, field: str) -> SnapshotRow:
+    """A finished snapshot; NOT_FOUND naming `field` for any other id."""
+    found = await info.context.loaders.snapshot.load(snapshot_id)
+    if found is None:
+        raise NotFound("segment snapshot", snapshot_id, field=field)
+    return found
+
+
+async def snapshot_customers(
+    info: Info, snapshot_id: str, left_out: str | None, first: int | None, after: str | None
+) -> EdgePage[CustomerRow]:
+    """A snapshot's members by id (those not in the snapshot `left_out`, when given)."""
+    size = check_first(first, info.context.settings)
+    key = decode_cursor(after, str)
+    page_key = PageKey.of(snapshot_id, leftOut=left_out, after=key[0] if key else "",
+                          limit=size + 1)  # fmt: skip
+    page = await info.context.loaders.snapshot_customers.load(page_key)
+    return edge_page(page, size)
 
 
 async def matching_customers(

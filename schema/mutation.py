@@ -13,7 +13,7 @@ from schema.args import given
 from schema.customer import Customer, CustomerInput
 from schema.fields import mutation
 from schema.linkage import LinkageRule, LinkageRuleInput
-from schema.segment import Segment, SegmentDefinition
+from schema.segment import Segment, SegmentDefinition, SegmentSnapshot
 from schema.tag import Tag
 from schema.tag_rule import TagRule, TagRuleRun
 
@@ -129,7 +129,18 @@ class Mutation:
     async def save_segment(self, info: Info, name: str, definition: SegmentDefinition) -> Segment:
         return Segment.from_record(await segments.save(info, name, definition.to_raw()))
 
-    @mutation(description="Delete a saved segment: true; an unknown id is NOT_FOUND.")
+    @mutation(
+        description="Freeze the saved segment's members at asOf (default: now) for a campaign "
+        "or an audit; written in batches, so any size takes seconds, not a transaction's memory."
+    )
+    async def snapshot_segment(
+        self, info: Info, id: strawberry.ID, as_of: datetime | None = strawberry.UNSET
+    ) -> SegmentSnapshot:
+        record = await segments.snapshot_segment(info, id, given(as_of))
+        return SegmentSnapshot.from_record(record)
+
+    @mutation(description="Delete a saved segment (and its snapshots): true; an unknown id is "
+              "NOT_FOUND.")  # fmt: skip
     async def delete_segment(self, info: Info, id: strawberry.ID) -> bool:
         return await segments.delete(info, id)
 

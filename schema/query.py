@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -17,7 +18,7 @@ from schema.fields import field
 from schema.linkage import LinkageRule
 from schema.pagination import Connection
 from schema.product import Product
-from schema.segment import Segment, SegmentDefinition, SegmentPreview
+from schema.segment import Segment, SegmentDefinition, SegmentDiff, SegmentPreview
 from schema.tag import Tag
 from schema.tag_health import TagHealth
 from schema.tag_rule import TagRule
@@ -140,6 +141,20 @@ class Query:
     async def segment(self, info: Info, id: strawberry.ID) -> Segment | None:
         record = await segments.segment(info, id)
         return None if record is None else Segment.from_record(record)
+
+    @field(
+        description="Who joined and who left between two snapshots (ids of SegmentSnapshot); "
+        "an unknown id is NOT_FOUND naming `from` or `to`."
+    )
+    async def segment_diff(
+        self,
+        info: Info,
+        from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
+        to: strawberry.ID,
+    ) -> SegmentDiff:
+        await segments.snapshot(info, from_, "from")
+        await segments.snapshot(info, to, "to")
+        return SegmentDiff(from_id=from_, to_id=to)
 
     @field(description="Every saved segment, ordered by name (then createdAt, then id).")
     async def segments(self, info: Info) -> list[Segment]:

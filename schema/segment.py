@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 
 from graph.model import InteractionType, LifecycleStageName
-from graph.rows import SegmentRow
+from graph.rows import SegmentRow, SnapshotRow
 from graph.segments.definition import KEYS, Definition
 from resolvers import segments
 from resolvers.context import Info
@@ -17,7 +17,7 @@ from schema.args import given
 from schema.customer import Customer
 from schema.fields import field
 from schema.pagination import Connection
-from schema.scalars import as_datetime
+from schema.scalars import as_datetime, must
 
 UNSET: Any = strawberry.UNSET
 
@@ -153,4 +153,66 @@ class Segment:
     ) -> Connection[Customer]:
         definition = segments.stored(self.definition)
         page = await segments.customers(info, definition, given(as_of), False, first, given(after))
+        return Connection.of(page, Customer.from_record)
+
+    @field(description="Its snapshots, newest first.")
+    async def snapshots(self, info: Info) -> list[SegmentSnapshot]:
+        records = await segments.segment_snapshots(info, self.id)
+        return [SegmentSnapshot.from_record(record) for record in records]
+
+
+@strawberry.type(
+    description="A saved segment's members frozen at a moment (a campaign's audience); they "
+    "stay as they were when the customers' tags change."
+)
+class SegmentSnapshot:
+    id: strawberry.ID
+    segment_id: strawberry.Private[str]
+    taken_at: datetime = strawberry.field(description="When the snapshot was taken.")
+    as_of: datetime = strawberry.field(description="The moment the segment was evaluated at.")
+    count: int = strawberry.field(description="Its members.")
+
+    @classmethod
+    def from_record(cls, record: SnapshotRow) -> SegmentSnapshot:
+        return cls(
+            id=strawberry.ID(record["id"]),
+            segment_id=record["segmentId"],
+            taken_at=must(as_datetime(record["takenAt"])),
+            as_of=must(as_datetime(record["asOf"])),
+            count=int(record["count"]),
+        )
+
+    @field(description="The segment it froze.")
+    async def segment(self, info: Info) -> Segment:
+        record = await segments.segment(info, self.segment_id)
+        assert record is not None  # deleting a segment deletes its snapshots
+        return Segment.from_record(record)
+
+    @field(description="Its members, by id.")
+    async def customers(
+        self, info: Info, first: int | None = 20, after: str | None = strawberry.UNSET
+    ) -> Connection[Customer]:
+        page = await segments.snapshot_customers(info, self.id, None, first, given(after))
+        return Connection.of(page, Customer.from_record)
+
+
+@strawberry.type(description="Who joined and who left between two snapshots.")
+class SegmentDiff:
+    from_id: strawberry.Private[str]
+    to_id: strawberry.Private[str]
+
+    @field(description="Members of `to` that were not in `from`, by id.")
+    async def joined(
+        self, info: Info, first: int | None = 20, after: str | None = strawberry.UNSET
+    ) -> Connection[Customer]:
+        page = await segments.snapshot_customers(info, self.to_id, self.from_id, first,
+                                                 given(after))  # fmt: skip
+        return Connection.of(page, Customer.from_record)
+
+    @field(description="Members of `from` that are not in `to`, by id.")
+    async def left(
+        self, info: Info, first: int | None = 20, after: str | None = strawberry.UNSET
+    ) -> Connection[Customer]:
+        page = await segments.snapshot_customers(info, self.from_id, self.to_id, first,
+                                                 given(after))  # fmt: skip
         return Connection.of(page, Customer.from_record)

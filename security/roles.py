@@ -62,6 +62,7 @@ MUTATION_AREAS: dict[str, Area] = {
     "createLinkageRule": Area.LINKAGE_RULES,
     "saveSegment": Area.SEGMENTS,
     "deleteSegment": Area.SEGMENTS,
+    "snapshotSegment": Area.SEGMENTS,
 }
 ADMIN_ONLY_QUERIES = frozenset({"auditLog"})
 

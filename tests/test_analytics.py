@@ -22,6 +22,7 @@ from graph.analytics.library import documented_params_match, library, library_qu
 from graph.analytics.read_only import run_read_only
 from graph.db import Graph
 from graph.ingest.seed import REFERENCE_TIME, seed_graph
+from graph.segments import export, parse_definition, saved, snapshots
 from tests.conftest import wipe
 
 CUSTOMERS = 300
@@ -624,3 +625,34 @@ async def test_stage_durations(seeded: Graph, facts: Facts) -> None:
     later = REFERENCE_TIME + timedelta(days=400)
     got = await answer(seeded, "stage_durations", asOf=later.isoformat())
     assert_rows(got, expected(later), rounded)
+
+
+# -- snapshots ------------------------------------------------------------------------------
+
+
+async def test_segment_membership(seeded: Graph) -> None:
+    """Three snapshots of a saved segment at three moments: sizes and who joined and left,
+    checked against the members the segment's own evaluation gives at each moment."""
+    definition = parse_definition({"minPurchaseCount": 1, "withinDays": 90})
+    segment = await saved.save(seeded, "近90天购买", definition)
+    moments = [datetime(2026, m, 1, tzinfo=UTC) for m in (3, 6, 9)]
+    try:
+        taken = [
+            await snapshots.take(seeded, segment["id"], definition, as_of=m, taken_at=m)
+            for m in moments
+        ]
+        members = [{c["id"] async for c in export.stream(seeded, definition, m)} for m in moments]
+        expected, before = [], set[str]()
+        for snapshot, now in zip(taken, members, strict=True):
+            expected.append({
+                "asOf": snapshot["asOf"], "takenAt": snapshot["takenAt"],
+                "snapshot": snapshot["id"], "members": len(now),
+                "joined": len(now - before), "left": len(before - now),
+            })  # fmt: skip
+            before = now
+        assert all(row["joined"] and row["members"] for row in expected)
+        assert any(row["left"] for row in expected)
+        assert_rows(await answer(seeded, "segment_membership", segment="近90天购买"), expected)
+        assert await answer(seeded, "segment_membership", segment="没有这个分群") == []
+    finally:
+        await saved.delete(seeded, segment["id"])

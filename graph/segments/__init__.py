@@ -5,6 +5,7 @@ compiler     a `Definition` compiled to one parameterised Cypher query (pure)
 evaluation   names checked, counts and member pages answered in batches
 saved        saved segments: save, list, look up, delete
 export       a saved segment's members streamed as CSV or JSON Lines
+snapshots    a saved segment's members frozen at a moment, and two snapshots compared
 """
 
 from __future__ import annotations

@@ -53,6 +53,7 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
         {},
     ),
     "deleteSegment": ('mutation { deleteSegment(id: "nope") }', {}),
+    "snapshotSegment": ('mutation { snapshotSegment(id: "nope") { id } }', {}),
 }
 
 
@@ -62,6 +63,7 @@ ALLOWED_OUTCOME: dict[str, str | None] = dict.fromkeys(MUTATIONS) | {
     "updateTagRule": "NOT_FOUND",
     "setTagRuleEnabled": "NOT_FOUND",
     "deleteSegment": "NOT_FOUND",
+    "snapshotSegment": "NOT_FOUND",
 }
 
 

@@ -176,11 +176,26 @@ async def test_the_map_draws_a_customer_and_expands_a_click(
     assert len(set(colours)) == 5  # one colour per label
     assert await page.inner_text("#similar") == "Bob (c2) 0.50"
     assert await page.is_hidden("#errors")
+    # Beside the drawing: the customer's history, newest first (Customer.timeline).
+    await page.wait_for_selector("#timeline li:nth-child(7)")
+    assert await page.inner_text("#timeline-title") == "History of Alice (7)"
+    history = await page.eval_on_selector_all(
+        "#timeline li", "items => items.map(i => i.innerText)"
+    )
+    assert history[:2] == [
+        "2025-03-05 00:00 PURCHASE Tea ¥10.50",
+        "2025-03-05 00:00 Stage LOYAL entered",
+    ]
+    assert history[-1] == "2024-12-01 09:30 Stage NEW entered"
+    assert await page.is_hidden("#timeline-more")
 
     await click_node(page, "c2")
     await wait_for_nodes(page, len(C2_DRAWN))
     assert await drawn(page) == C2_DRAWN
     assert await page.evaluate("[...c360map.expanded].sort()") == ["c1", "c2"]
+    await page.wait_for_function(
+        "document.getElementById('timeline-title').innerText === 'History of Bob (3)'"
+    )
     assert (
         await page.inner_text("#stats")
         == f"{len(C2_DRAWN)} nodes · "

@@ -1,6 +1,7 @@
 // The customer map: a customer's neighbourhood (Query.customerMap) and its similar customers
 // (Query.similarCustomers) drawn with cytoscape. Clicking a customer merges its own
-// neighbourhood into the drawing; clicking a product adds what was also bought with it.
+// neighbourhood into the drawing and shows its history (Customer.timeline) beside it;
+// clicking a product adds what was also bought with it.
 //
 // Every request to /graphql carries `Authorization: Bearer <token>` when a token is set: typed
 // into the Token field or given as `#token=...` in the URL, kept in localStorage. GraphQL
@@ -24,6 +25,15 @@ query CustomerMap($id: ID!) {
   customerMap(customerId: $id) { nodes { id label caption } edges { source target type } }
   similarCustomers(customerId: $id, first: 5) {
     customer { id name } score sharedTags sharedProducts
+  }
+}`;
+const TIMELINE = `
+query Timeline($id: ID!, $after: String) {
+  customer(id: $id) {
+    id name
+    timeline(first: 15, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor } edges { node { at kind summary actor } }
+    }
   }
 }`;
 const ALSO_BOUGHT = `
@@ -231,9 +241,40 @@ function showDetails(node) {
   $("details").hidden = false;
 }
 
+// The selected customer's history, newest first; "More" pages on with the last cursor.
+let timelineOf = null;
+let timelineAfter = null;
+
+async function showTimeline(customerId, more = false) {
+  if (!more) {
+    timelineOf = customerId;
+    timelineAfter = null;
+    $("timeline").replaceChildren();
+  }
+  const { data } = await gql(TIMELINE, { id: customerId, after: timelineAfter });
+  if (timelineOf !== customerId) return; // another customer was picked meanwhile
+  const customer = data && data.customer;
+  $("timeline-section").hidden = !customer;
+  if (!customer) return;
+  const timeline = customer.timeline;
+  $("timeline-title").textContent = `History of ${customer.name} (${timeline.totalCount})`;
+  for (const { node } of timeline.edges) {
+    const item = document.createElement("li");
+    item.dataset.kind = node.kind;
+    const when = document.createElement("time");
+    when.dateTime = node.at;
+    when.textContent = node.at.slice(0, 16).replace("T", " ");
+    item.append(when, ` ${node.summary}`);
+    $("timeline").append(item);
+  }
+  timelineAfter = timeline.pageInfo.endCursor;
+  $("timeline-more").hidden = !timeline.pageInfo.hasNextPage;
+}
+
 // -- loading ----------------------------------------------------------------------------------
 
 async function expand(customerId) {
+  showTimeline(customerId);
   if (expanded.has(customerId)) {
     cy.getElementById(customerId).select();
     return;
@@ -314,6 +355,7 @@ function start(customerId) {
   askedProducts.clear();
   $("details").hidden = true;
   $("similar-section").hidden = true;
+  $("timeline-section").hidden = true;
   return expand(customerId);
 }
 
@@ -341,7 +383,12 @@ $("clear").addEventListener("click", () => {
   expanded.clear();
   askedProducts.clear();
   showErrors([]);
+  timelineOf = null;
+  $("timeline-section").hidden = true;
   $("stats").textContent = "No customer yet: search for one above.";
+});
+$("timeline-more").addEventListener("click", () => {
+  if (timelineOf) showTimeline(timelineOf, true);
 });
 $("auth").addEventListener("submit", (event) => {
   event.preventDefault();
