@@ -1,8 +1,7 @@
-// snapshotSegment, step 2: appended to a compiled segment's MATCH (members bound to `c`):
-// each member linked to the snapshot, committed $batch members at a time, so a snapshot of
-// any size holds no more than one batch in a transaction's memory.
+// snapshotSegment, step 2 (once per batch, each its own transaction): these members, by id,
+// linked to the snapshot.
 // Returns: nothing
-CALL (c) {
-  MATCH (snapshot:SegmentSnapshot {id: $snapshotId})
-  CREATE (snapshot)-[:INCLUDES]->(c)
-} IN TRANSACTIONS OF $batch ROWS
+MATCH (snapshot:SegmentSnapshot {id: $snapshotId})
+UNWIND $ids AS id
+MATCH (c:Customer {id: id})
+CREATE (snapshot)-[:INCLUDES]->(c)

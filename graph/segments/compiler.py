@@ -529,6 +529,11 @@ class CompiledSegment:
         )
 
     @property
+    def ids_query(self) -> str:
+        """Every member's id, in no particular order (snapshots stream them)."""
+        return f"{self.match}\nRETURN c.id AS id"
+
+    @property
     def export_query(self) -> str:
         """Every member's properties, by id (streamed by `c360 segment export`)."""
         return f"{self.match}\nRETURN c {{.*}} AS customer ORDER BY c.id"

@@ -24,15 +24,8 @@ from tests.graph.conftest import explain, missing_params, unknown_tokens
 ROOT = Path(__file__).resolve().parents[2]
 # Constraints and indexes are run by `migrate`, not plannable by EXPLAIN; fields/ and views/
 # are fragments the translator composes (tests/graph/test_translate.py checks what it makes),
-# segments/checked_count and snapshot_members templates around compiled segments
-# (test_segments_compile.py, test_snapshots.py).
-NOT_STATEMENTS = (
-    "schema/",
-    "fields/",
-    "views/",
-    "segments/checked_count",
-    "segments/snapshot_members",
-)
+# segments/checked_count a template around compiled segments (test_segments_compile.py).
+NOT_STATEMENTS = ("schema/", "fields/", "views/", "segments/checked_count")
 FILES = sorted(name for name in all_queries() if not name.startswith(NOT_STATEMENTS))
 
 
