@@ -530,8 +530,9 @@ class CompiledSegment:
 
     @property
     def ids_query(self) -> str:
-        """Every member's id, in no particular order (snapshots stream them)."""
-        return f"{self.match}\nRETURN c.id AS id"
+        """Every member's id as one list (column `ids`), in no particular order: what a
+        snapshot links."""
+        return f"{self.match}\nRETURN collect(c.id) AS ids"
 
     @property
     def export_query(self) -> str:

@@ -2,13 +2,13 @@
 and two snapshots compared (who joined, who left).
 
 A snapshot is a `(:SegmentSnapshot)` linked to its members (`INCLUDES`) and to its segment
-(`OF`). It is written in three steps: its node; its members, read as ids from the segment's
-compiled query (one streamed read) and linked `BATCH` at a time, each batch its own
-transaction, so 100k members never sit in one; then its count and its link to the segment,
-in the caller's transaction (the API's mutation, with its audit entry). Readers only see
-snapshots linked to a segment, so one that failed half way is never read. Members are
-relationships to the customers: the snapshot keeps answering who was in it after their tags
-change.
+(`OF`). It is written in three steps: its node; its members, read as one list of ids from the
+segment's compiled query (0.05 s for 100k; streamed row by row it took 4 s) and linked
+`BATCH` at a time, each batch its own transaction, so 100k members never sit in one; then its
+count and its link to the segment, in the caller's transaction (the API's mutation, with its
+audit entry). Readers only see snapshots linked to a segment, so one that failed half way is
+never read. Members are relationships to the customers: the snapshot keeps answering who was
+in it after their tags change.
 
 Why not one statement with `CALL { ... } IN TRANSACTIONS`: Neo4j counts the compiled query's
 customer sets (lists) once per row it buffers for a batch, and an 18k-member segment
@@ -18,7 +18,6 @@ exhausted the 2.8 GiB transaction memory limit (measured on the 100k demo graph)
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import datetime
 
 from core.errors import NotFound
@@ -44,12 +43,12 @@ async def take(
     await graph.run_committing(
         "segments/snapshot_start", start, snapshotId=snapshot_id, takenAt=taken_at, asOf=as_of
     )
+    [found] = await graph.run_text("segments/snapshot_ids", compiled.ids_query, **compiled.params)
+    ids: list[str] = found["ids"]
     add = query("segments/snapshot_members")
-    rows = graph.stream("segments/snapshot_ids", compiled.ids_query, batch=BATCH,
-                        **compiled.params)  # fmt: skip
-    async for ids in _batches((row["id"] async for row in rows), BATCH):
+    for first in range(0, len(ids), BATCH):
         await graph.run_committing("segments/snapshot_members", add, snapshotId=snapshot_id,
-                                   ids=ids)  # fmt: skip
+                                   ids=ids[first : first + BATCH])  # fmt: skip
     done = await graph.write_one(
         "segments/snapshot_complete", snapshotId=snapshot_id, segmentId=segment_id
     )
@@ -57,14 +56,3 @@ async def take(
         raise NotFound("segment", segment_id, field="id")
     snapshot: SnapshotRow = done["snapshot"]
     return snapshot
-
-
-async def _batches(items: AsyncIterator[str], size: int) -> AsyncIterator[list[str]]:
-    batch: list[str] = []
-    async for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
