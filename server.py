@@ -28,7 +28,7 @@ from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -51,6 +51,7 @@ from core import package_data, tracing
 from core.errors import GraphUnavailable, Unauthenticated
 from core.observe import Metrics, RequestRecord, error_codes
 from core.settings import Settings
+from graph.analytics.guide import browser_guide
 from graph.db import Graph, counting_round_trips, open_graph
 from graph.deadline import within
 from graph.rules.tag_rules import run_rules
@@ -363,6 +364,23 @@ async def close_expired(ws: WebSocket) -> None:
         await ws.close(code=TOKEN_EXPIRED, reason="the bearer token has expired")
 
 
+# Neo4j Browser fetches a guide from its own origin with `pragma` and `cache-control` headers:
+# a preflighted cross-origin request. The guide is the public analytics library, no data.
+GUIDE_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, OPTIONS",
+    "Access-Control-Allow-Headers": "pragma, cache-control, content-type",
+    "Access-Control-Max-Age": "600",
+}
+
+
+async def analytics_guide(request: Request) -> Response:
+    """The analytics library as a Neo4j Browser guide (graph/analytics/guide.py)."""
+    if request.method == "OPTIONS":
+        return Response(status_code=204, headers=GUIDE_HEADERS)
+    return HTMLResponse(browser_guide(), headers=GUIDE_HEADERS)
+
+
 async def healthz(request: Request) -> JSONResponse:
     """The process is up (never touches Neo4j)."""
     return JSONResponse({"status": "ok"})
@@ -589,6 +607,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Mount("/vendor", StaticFiles(directory=VENDOR_DIR, check_dir=False), name="vendor"),
             Mount("/map", StaticFiles(directory=MAP_DIR, html=True), name="map"),
+            Route("/guide/analytics", analytics_guide, methods=["GET", "OPTIONS"]),
         ],
         lifespan=lifespan,
     )

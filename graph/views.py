@@ -64,7 +64,8 @@ async def search_customers(
     return Page.from_value(row)
 
 
-# Query.customers(orderBy:): each order field, the property it reads, and whether it is temporal.
+# Query.customers(orderBy:): each order field, the property it reads, and whether it is
+# temporal; cypher/schema/indexes.cypher indexes each (property, id).
 ORDER_PROPERTIES: dict[str, tuple[str, bool]] = {
     "ID": ("id", False),
     "NAME": ("name", False),
@@ -92,9 +93,9 @@ async def customers_ordered(
     text, params = view(
         "customers_ordered",
         selections,
-        property=prop,
+        instance=("ORDER_PROPERTY", prop),
         temporal=temporal,
-        descending=descending,
+        up=descending == backward,  # the values are visited low to high
         backward=backward,
         limit=limit,
         afterMissing=missing,

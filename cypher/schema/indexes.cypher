@@ -23,3 +23,8 @@ CREATE INDEX audit_entry_at IF NOT EXISTS FOR (n:AuditEntry) ON (n.at);
 // Customer.timeline and tags(asOf:) read a customer's history.
 CREATE INDEX tag_event_customer IF NOT EXISTS FOR (n:TagEvent) ON (n.customerId);
 CREATE INDEX customer_change_customer IF NOT EXISTS FOR (n:CustomerChange) ON (n.customerId);
+// Query.customers(orderBy:): each order's pages are read from (property, id) in index order.
+CREATE INDEX customer_name_order IF NOT EXISTS FOR (n:Customer) ON (n.name, n.id);
+CREATE INDEX customer_created_order IF NOT EXISTS FOR (n:Customer) ON (n.createdAt, n.id);
+CREATE INDEX customer_spend_order IF NOT EXISTS FOR (n:Customer) ON (n.purchaseTotal, n.id);
+CREATE INDEX customer_last_purchase_order IF NOT EXISTS FOR (n:Customer) ON (n.lastPurchaseAt, n.id);

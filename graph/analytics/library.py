@@ -75,6 +75,14 @@ class LibraryQuery:
     columns: tuple[Column, ...]
     text: str
 
+    @property
+    def body(self) -> str:
+        """The query without its header (what the header documents)."""
+        lines = self.text.splitlines()
+        while lines and lines[0].startswith("//"):
+            lines.pop(0)
+        return "\n".join(lines).strip()
+
     def params(self, given: dict[str, Any]) -> dict[str, Any]:
         """The defaults overridden by `given`; an unknown name is an error (a typo would
         otherwise be ignored silently)."""

@@ -233,6 +233,9 @@ class LocalNeo4j:
             f"server.http.advertised_address={http}\n"
             "server.https.enabled=false\n"
             "dbms.security.auth_enabled=true\n"
+            # Neo4j Browser may load guides from here: `c360 serve` serves the analytics
+            # library as one (docs/analysts.md); the default lists localhost only
+            "browser.remote_content_hostname_whitelist=guides.neo4j.com,localhost,127.0.0.1\n"
             # LOAD CSV reads files from this folder only (unset, it reads any file)
             f"server.directories.import={self.neo4j_home / 'import'}\n"
             f"server.memory.heap.initial_size={config.heap}\n"

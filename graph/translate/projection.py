@@ -186,11 +186,36 @@ VIEW_CACHE = 512  # statements kept by the shape of their selection (LRU)
 _views: OrderedDict[Selection, str] = OrderedDict()
 
 
-def view(name: str, selections: Iterable[Selection], **params: Any) -> tuple[str, dict[str, Any]]:
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+@cache
+def _instance(name: str, marker: str, value: str) -> Fragment:
+    """The view `name` with every `marker` in its text replaced by `value`: a property name
+    from the caller's fixed table (an index can only serve a property named in the text)."""
+    assert _IDENTIFIER.fullmatch(value), f"{value!r} is not a property name"
+    part = fragments()[f"views/{name}"]
+    assert marker in part.text, f"views/{name} has no {marker}"
+    return Fragment(part.name, part.text.replace(marker, value), part.params, part.projects,
+                    part.at)  # fmt: skip
+
+
+def view(
+    name: str,
+    selections: Iterable[Selection],
+    *,
+    instance: tuple[str, str] | None = None,
+    **params: Any,
+) -> tuple[str, dict[str, Any]]:
     """The statement of `cypher/views/<name>.cypher` projecting `selections` from its root
     node, and its parameters (`params`: the view's own). The text is built once per shape of
-    selection (Selections compare by name, key and children, not by their values)."""
-    part = fragments()[f"views/{name}"]
+    selection (Selections compare by name, key and children, not by their values).
+    `instance` (marker, property): the view for that property (see `_instance`)."""
+    if instance is None:
+        part = fragments()[f"views/{name}"]
+    else:
+        part = _instance(name, *instance)
+        name = f"{name}:{instance[1]}"  # cached apart from the view's other properties
     root = Selection(name, name, params, tuple(selections))
     text = _views.get(root)
     statement = Statement(text=text is None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import time
@@ -13,6 +14,7 @@ from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from core.settings import Settings
+from graph.analytics.library import library
 from graph.local.instance import LocalNeo4j
 from security.roles import Role
 from server import create_app
@@ -240,3 +242,31 @@ def test_cross_origin_access_only_for_the_configured_origins(shop: Any, settings
             "/graphql", json=query, headers={"Origin": app_origin, **auth_header(Role.VIEWER)}
         )
         assert "access-control-allow-origin" not in response.headers
+
+
+def test_the_analytics_guide_for_neo4j_browser(settings: Settings) -> None:
+    """Served to anyone (it is the public library, no data), with the CORS answers Neo4j
+    Browser's preflighted fetch needs; one slide per library query with its parameters and
+    its query, runnable."""
+    with TestClient(create_app(settings)) as anonymous:
+        preflight = anonymous.options(
+            "/guide/analytics",
+            headers={"Origin": "http://127.0.0.1:7474", "Access-Control-Request-Method": "GET",
+                     "Access-Control-Request-Headers": "pragma,cache-control"},
+        )  # fmt: skip
+        assert preflight.status_code == 204
+        assert preflight.headers["access-control-allow-origin"] == "*"
+        assert "pragma" in preflight.headers["access-control-allow-headers"]
+        response = anonymous.get("/guide/analytics", headers={"Origin": "http://127.0.0.1:7474"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["access-control-allow-origin"] == "*"
+    page = response.text
+    queries = library()
+    assert page.count("<slide") == len(queries) + 1
+    for name, query in queries.items():
+        assert f"<h3>{name}</h3>" in page
+        assert f'<pre class="runnable">{html.escape(query.body)}</pre>' in page
+        for parameter in query.parameters:
+            assert f'<pre class="runnable">:param {parameter.name} =&gt; ' in page
+    assert '<pre class="runnable">:param segment =&gt; &quot;高价值客户&quot;</pre>' in page
