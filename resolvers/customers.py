@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from core.errors import BadUserInput
+from core.settings import Settings
 from graph import customers as graph_customers
 from graph import views
 from graph.model import InteractionType, TimelineKind
@@ -64,6 +65,55 @@ class Order:
         return self.field == "ID" and not self.descending
 
 
+@dataclass(frozen=True)
+class PageRequest:
+    """first/after or last/before, checked: the page's size, its direction and its cursor."""
+
+    size: int
+    backward: bool
+    cursor: str | None
+
+    @classmethod
+    def of(
+        cls,
+        first: int | None,
+        after: str | None,
+        last: int | None,
+        before: str | None,
+        settings: Settings,
+    ) -> PageRequest:
+        if first is not None and last is not None:
+            raise BadUserInput("last", "give first or last, not both")
+        backward = last is not None or before is not None
+        if backward and after is not None:
+            raise BadUserInput("after", "pages forward: with last/before, leave it out")
+        asked = last if backward else first
+        argument = "last" if backward else "first"
+        size = check_first(20 if asked is None else asked, settings, argument)
+        return cls(size, backward, before if backward else after)
+
+    @property
+    def forward_by_id(self) -> bool:
+        """A plain page by id: forward, from the start or a cursor of that order."""
+        return not self.backward and (self.cursor is None or _plain_cursor(self.cursor))
+
+    def key(self, order: Order) -> tuple[bool, Any, str] | None:
+        """The ordered key the cursor holds (BAD_USER_INPUT naming after/before)."""
+        return decode_order_cursor(self.cursor, "before" if self.backward else "after", order)
+
+    def ordered(self, page: Page[CustomerRow], order: Order) -> EdgePage[CustomerRow]:
+        """The connection of an ordered page fetched with `size + 1` rows, nearest first."""
+        rows = page.rows[: self.size]
+        more = len(page.rows) > self.size
+        if self.backward:
+            rows.reverse()
+        edges = [Edge(order_cursor(order, row["key"]), row["node"]) for row in rows]
+        moved = self.cursor is not None
+        return EdgePage(edges, has_next_page=moved if self.backward else more,
+                        total_count=page.total,
+                        has_previous_page=more if self.backward else moved)  # fmt: skip
+
+
 async def customers(
     info: Info,
     first: int | None,
@@ -76,42 +126,24 @@ async def customers(
     one statement for the page, the total and every field selected on the nodes that the
     graph answers."""
     order = order or Order()
-    if first is not None and last is not None:
-        raise BadUserInput("last", "give first or last, not both")
-    backward = last is not None or before is not None
-    if backward and after is not None:
-        raise BadUserInput("after", "pages forward: with last/before, leave it out")
-    settings = info.context.settings
-    asked = last if backward else first
-    size = check_first(20 if asked is None else asked, settings, "last" if backward else "first")
+    request = PageRequest.of(first, after, last, before, info.context.settings)
     nodes = Selection("customers", "customers", children=below(info)).at("edges", "node")
-    if order.by_id and not backward and (after is None or _plain_cursor(after)):
+    if order.by_id and request.forward_by_id:
         key = decode_cursor(after, str)
         page = await views.customers(
-            info.context.graph, nodes, limit=size + 1, after=key[0] if key else ""
+            info.context.graph, nodes, limit=request.size + 1, after=key[0] if key else ""
         )
-        return edge_page(page, size, has_previous_page=after is not None)
-    cursor_argument = "before" if backward else "after"
-    ordered_key = decode_order_cursor(before if backward else after, cursor_argument, order)
+        return edge_page(page, request.size, has_previous_page=after is not None)
     page = await views.customers_ordered(
         info.context.graph,
         nodes,
         field=order.field,
         descending=order.descending,
-        backward=backward,
-        limit=size + 1,
-        key=ordered_key,
+        backward=request.backward,
+        limit=request.size + 1,
+        key=request.key(order),
     )
-    rows = page.rows[:size]
-    more = len(page.rows) > size
-    if backward:
-        rows.reverse()
-    edges = [Edge(order_cursor(order, row["key"]), row["node"]) for row in rows]
-    if backward:
-        return EdgePage(edges, has_next_page=before is not None, total_count=page.total,
-                        has_previous_page=more)  # fmt: skip
-    return EdgePage(edges, has_next_page=more, total_count=page.total,
-                    has_previous_page=after is not None)  # fmt: skip
+    return request.ordered(page, order)
 
 
 def _plain_cursor(cursor: str) -> bool:

@@ -20,7 +20,9 @@ from graph.rows import CustomerRow, SegmentRow, SnapshotRow
 from graph.segments import Definition, evaluation, parse_definition, saved, snapshots
 from graph.segments.definition import load_definition, uses_age
 from graph.segments.evaluation import Evaluation
+from graph.views import ORDER_PROPERTIES
 from resolvers.context import Info
+from resolvers.customers import Order, PageRequest
 from resolvers.pagination import EdgePage, check_first, decode_cursor, edge_page
 from resolvers.selection import below
 
@@ -167,20 +169,35 @@ async def matching_customers(
     info: Info,
     raw: dict[str, Any],
     as_of: datetime | None,
-    first: int | None,
-    after: str | None,
+    request: PageRequest,
+    order: Order | None,
 ) -> EdgePage[CustomerRow]:
-    """Query.customers(where:, asOf:): a definition's members by id, a page of them (20
-    without `first`); the names it uses are checked in the same statement (unknown:
-    BAD_USER_INPUT)."""
+    """Query.customers(where:, asOf:): a definition's members, by id forward (the names it
+    uses checked in the same statement: unknown, BAD_USER_INPUT), or in `order` / backward
+    (checked first, then one statement for the page: views' order and cursors)."""
     definition = parse_definition(raw, "where")
-    size = 20 if first is None else first
+    order = order or Order()
     try:
-        return await customers(info, definition, as_of, False, size, after)
+        if order.by_id and request.forward_by_id:
+            return await customers(info, definition, as_of, False, request.size, request.cursor)
+        checked = await evaluation.check(info.context.graph, definition)
     except BadUserInput as e:  # an unknown name, found by the evaluation: its path in `where`
         if e.field is None or not e.field.startswith("definition"):
             raise
         raise BadUserInput("where" + e.field.removeprefix("definition"), e.reason) from e
+    segment = info.context.loaders.compile_segment(checked, evaluated_at(info, checked, as_of))
+    prop, temporal = ORDER_PROPERTIES[order.field]
+    page = await evaluation.ordered_page(
+        info.context.graph,
+        segment,
+        prop=prop,
+        temporal=temporal,
+        descending=order.descending,
+        backward=request.backward,
+        limit=request.size + 1,
+        key=request.key(order),
+    )
+    return request.ordered(page, order)
 
 
 async def segment(info: Info, segment_id: str) -> SegmentRow | None:

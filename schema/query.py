@@ -7,7 +7,6 @@ from typing import Annotated
 
 import strawberry
 
-from core.errors import BadUserInput
 from graph.model import LifecycleStageName
 from resolvers import audit, customers, linkage, products, segments, tag_rules, tags, traversal
 from resolvers.context import Info
@@ -49,7 +48,7 @@ class Query:
         description="All customers, by id or `orderBy` (ties, and customers without a value, "
         "by id after the rest); first/after page forward, last/before backward (20 when "
         "neither is given). With `where`, those the definition matches at asOf (default: "
-        "now), as in segmentPreview, by id."
+        "now), as in segmentPreview, in the same orders and both ways."
     )
     async def customers(
         self,
@@ -63,21 +62,17 @@ class Query:
         order_by: CustomerOrder | None = strawberry.UNSET,
     ) -> Connection[Customer]:
         definition, order = given(where), given(order_by)
+        plain = None if order is None else order.plain()
         if definition is None:  # asOf applies to the definition's conditions
             page = await customers.customers(
-                info, given(first), given(after), given(last), given(before),
-                None if order is None else order.plain(),
-            )  # fmt: skip
+                info, given(first), given(after), given(last), given(before), plain
+            )
         else:
-            if order is not None or given(last) is not None or given(before) is not None:
-                field = "orderBy" if order is not None else "last"
-                raise BadUserInput(field, "not with where yet: where pages forward by id")
+            request = customers.PageRequest.of(
+                given(first), given(after), given(last), given(before), info.context.settings
+            )
             page = await segments.matching_customers(
-                info,
-                definition.to_raw(),
-                given(as_of),
-                given(first),
-                given(after),
+                info, definition.to_raw(), given(as_of), request, plain
             )
         return Connection.of(page, Customer.from_record)
 

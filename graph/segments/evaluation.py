@@ -17,6 +17,7 @@ from typing import Any
 
 from core.errors import BadUserInput
 from graph.db import Graph
+from graph.paging import Page
 from graph.queries import statements
 from graph.rows import CustomerRow, EdgeRow
 from graph.segments.compiler import CompiledSegment, compile_segment
@@ -235,3 +236,36 @@ async def _union(graph: Graph, groups: list[_Group]) -> dict[int, Result]:
     for row in rows:
         answers |= groups[row["key"]].answer(row["total"], row["pages"])
     return answers
+
+
+async def ordered_page(
+    graph: Graph,
+    segment: CompiledSegment,
+    *,
+    prop: str,
+    temporal: bool,
+    descending: bool,
+    backward: bool,
+    limit: int,
+    key: tuple[bool, Any, str] | None,
+) -> Page[CustomerRow]:
+    """Members of a compiled (checked) segment in the order of the property `prop`, `limit`
+    of them after (or, `backward`, before) the key (missing, value, id), nearest first, and
+    how many members there are (cypher/segments/ordered_page.cypher)."""
+    [template] = statements("segments/ordered_page")
+    text = template.replace("{{segment}}", segment.match)
+    missing, value, customer_id = key if key is not None else (False, None, None)
+    [row] = await graph.run_text(
+        "segments/ordered_page",
+        text,
+        **segment.params,
+        property=prop,
+        temporal=temporal,
+        descending=descending,
+        backward=backward,
+        limit=limit,
+        afterMissing=missing,
+        afterValue=value,
+        afterId=customer_id,
+    )
+    return Page.from_value(row)

@@ -418,10 +418,19 @@ async def test_order_and_paging_refuse_what_does_not_fit(api: Api, shop: Graph) 
     both = await api.error(ORDERED, first=1, last=1)
     assert both["extensions"] == {"code": "BAD_USER_INPUT", "field": "last"}
     assert (await api.error(ORDERED, last=1, after=cursor))["extensions"]["field"] == "after"
-    with_where = await api.error(
-        'query { customers(where: {regions: ["East"]}, orderBy: {field: NAME}) { totalCount } }'
+    unknown = await api.error(
+        'query { customers(where: {anyTags: ["Nope"]}, orderBy: {field: NAME}) { totalCount } }'
     )
-    assert with_where["extensions"] == {"code": "BAD_USER_INPUT", "field": "orderBy"}
+    assert unknown["extensions"] == {"code": "BAD_USER_INPUT", "field": "where.anyTags"}
+    by_spend = {"field": "TOTAL_SPEND", "direction": "DESC"}
+    east = await api(
+        'query ($o: CustomerOrder, $l: Int) { customers(where: {regions: ["East", "North"]}, '
+        "orderBy: $o, last: $l) { totalCount edges { node { id } } } }",
+        o=by_spend,
+        l=1,
+    )
+    # c1 (East, 35.5) then c2 (North, 10.5): the last one is c2
+    assert east["customers"] == {"totalCount": 2, "edges": [{"node": {"id": "c2"}}]}
     # the default order's cursors page either way
     back = (await api(ORDERED, last=1, before=plain))["customers"]
     assert [e["node"]["id"] for e in back["edges"]] == []  # nothing before the first
@@ -454,23 +463,54 @@ async def test_every_order_pages_through_many_ties_and_gaps(api: Api, graph: Gra
             for n in rng.sample(range(100), 40)
         ],
     )
+    rich = {
+        row["id"]
+        for row in await graph.run_text(
+            "t",
+            "MATCH (c:Customer) WHERE c.purchaseTotal >= 10 AND c.lastPurchaseAt <= datetime() "
+            "RETURN c.id AS id",
+        )
+    }  # the stored totals (a graph written without interactions)
     for field in PROPERTIES:
         for direction in ("ASC", "DESC"):
             order = {"field": field, "direction": direction}
             expected = await expected_order(graph, field, direction == "DESC")
-            seen, after = [], None
-            while True:
-                page = (await api(ORDERED, order=order, first=3, after=after))["customers"]
-                seen += [e["node"]["id"] for e in page["edges"]]
-                if not page["pageInfo"]["hasNextPage"]:
-                    break
-                after = page["pageInfo"]["endCursor"]
-            assert seen == expected, order
-            back, before = [], None
-            while True:
-                page = (await api(ORDERED, order=order, last=3, before=before))["customers"]
-                back = [e["node"]["id"] for e in page["edges"]] + back
-                if not page["pageInfo"]["hasPreviousPage"]:
-                    break
-                before = page["pageInfo"]["startCursor"]
-            assert back == expected, order
+            assert await walk(api, order) == expected, order
+            # with `where`: the members, in the same order (cypher/segments/ordered_page)
+            members = [customer for customer in expected if customer in rich]
+            assert 5 < len(members) < len(expected)
+            assert await walk(api, order, {"minTotalSpend": 10}) == members, order
+
+
+WALK = """
+query ($order: CustomerOrder, $where: SegmentDefinition, $first: Int, $after: String,
+       $last: Int, $before: String) {
+  customers(orderBy: $order, where: $where, first: $first, after: $after, last: $last,
+            before: $before) {
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { node { id } }
+  }
+}
+"""
+
+
+async def walk(api: Api, order: dict[str, str], where: dict[str, Any] | None = None) -> list[str]:
+    """Every customer in `order`, three at a time forward; the same backward (checked equal)."""
+    seen: list[str] = []
+    after = None
+    while True:
+        page = (await api(WALK, order=order, where=where, first=3, after=after))["customers"]
+        seen += [e["node"]["id"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    back: list[str] = []
+    before = None
+    while True:
+        page = (await api(WALK, order=order, where=where, last=3, before=before))["customers"]
+        back = [e["node"]["id"] for e in page["edges"]] + back
+        if not page["pageInfo"]["hasPreviousPage"]:
+            break
+        before = page["pageInfo"]["startCursor"]
+    assert back == seen, ("backward", order, where)
+    return seen
