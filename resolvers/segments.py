@@ -140,16 +140,41 @@ async def snapshot_segment(info: Info, segment_id: str, as_of: datetime | None) 
     )
 
 
-async def segment_snapshots(info: Info, segment_id: str) -> list[SnapshotRow]:
+def reveals_ages(info: Info, snapshot: SnapshotRow, definition: Definition) -> bool:
+    """Whether the snapshot would tell this role about birthdays: masked means not inferable
+    (as in `evaluated_at`), and the members of an age condition evaluated on another day
+    than the snapshot was taken, compared over a few snapshots, give birthdays away."""
+    principal = info.context.principal
+    if principal is not None and principal.sees_personal_data:
+        return False
+    as_of, taken_at = snapshot["asOf"].to_native(), snapshot["takenAt"].to_native()
+    moved = as_of.astimezone(UTC).date() != taken_at.astimezone(UTC).date()
+    return moved and uses_age(definition)
+
+
+async def segment_snapshots(info: Info, segment_id: str, text: str) -> list[SnapshotRow]:
+    """Segment.snapshots (its definition `text`), newest first; for roles without personal
+    data, not those that would reveal ages (`reveals_ages`)."""
     found: list[SnapshotRow] = await info.context.loaders.segment_snapshots.load(segment_id)
-    return found
+    definition = stored(text)
+    return [snapshot for snapshot in found if not reveals_ages(info, snapshot, definition)]
 
 
 async def snapshot(info: Info, snapshot_id: str, field: str) -> SnapshotRow:
-    """A finished snapshot; NOT_FOUND naming `field` for any other id."""
+    """A finished snapshot; NOT_FOUND naming `field` for any other id, FORBIDDEN for one that
+    would reveal ages to this role."""
     found = await info.context.loaders.snapshot.load(snapshot_id)
     if found is None:
         raise NotFound("segment snapshot", snapshot_id, field=field)
+    segment = await info.context.loaders.segment.load(found["segmentId"])
+    assert segment is not None  # deleting a segment deletes its snapshots
+    if reveals_ages(info, found, stored(segment["definition"])):
+        refusal = Forbidden(
+            f"{field}: this snapshot evaluated minAge/maxAge on another day than it was "
+            "taken; roles that see birthDate masked cannot read it"
+        )
+        refusal.field = field
+        raise refusal
     return found
 
 

@@ -157,7 +157,7 @@ class Segment:
 
     @field(description="Its snapshots, newest first.")
     async def snapshots(self, info: Info) -> list[SegmentSnapshot]:
-        records = await segments.segment_snapshots(info, self.id)
+        records = await segments.segment_snapshots(info, self.id, self.definition)
         return [SegmentSnapshot.from_record(record) for record in records]
 
 

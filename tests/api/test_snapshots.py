@@ -160,3 +160,35 @@ async def test_bad_ids_write_nothing(api: Api, shop: Graph) -> None:
     await api("mutation ($id: ID!) { deleteSegment(id: $id) }", id=segment_id)
     left = await shop.run_text("t", "MATCH (s:SegmentSnapshot) RETURN count(s) AS n")
     assert left == [{"n": 0}]
+
+
+async def test_masked_roles_cannot_read_ages_from_snapshots_of_other_days(
+    api: Api, shop: Graph
+) -> None:
+    """Masked means not inferable: snapshots of an age condition evaluated on other days than
+    they were taken (a marketer may take them) would tell a viewer birthdays when compared;
+    a viewer does not see them, and a diff naming one is FORBIDDEN. Taken as of their own
+    day, or of a definition without age, they are the viewer's to read."""
+    aged = (await api('mutation { saveSegment(name: "35+", definition: {minAge: 35}) { id } }'))[
+        "saveSegment"]["id"]  # fmt: skip
+    marketer = api.as_role("marketer")
+    past = (await marketer(TAKE, id=aged, asOf="2024-06-01T00:00:00Z"))["snapshotSegment"]
+    today = (await marketer(TAKE, id=aged))["snapshotSegment"]
+    listed = "query ($id: ID!) { segment(id: $id) { snapshots { id count } } }"
+    assert [s["id"] for s in (await marketer(listed, id=aged))["segment"]["snapshots"]] == [
+        today["id"], past["id"]]  # fmt: skip
+    viewer = api.as_role("viewer")
+    assert (await viewer(listed, id=aged))["segment"]["snapshots"] == [
+        {"id": today["id"], "count": today["count"]}
+    ]
+    refused = await viewer.error(DIFF, **{"from": past["id"], "to": today["id"]})
+    assert refused["extensions"] == {"code": "FORBIDDEN", "field": "from"}
+    assert (await viewer.errors(DIFF, **{"from": today["id"], "to": past["id"]}))[0][
+        "extensions"] == {"code": "FORBIDDEN", "field": "to"}  # fmt: skip
+    # the marketer sees birthDate: the diff is theirs to read
+    assert (await marketer(DIFF, **{"from": past["id"], "to": today["id"]}))["segmentDiff"]
+    # without an age condition, any moment is fine for anyone
+    segment_id = await vip_segment(api)
+    old = (await marketer(TAKE, id=segment_id, asOf="2024-06-01T00:00:00Z"))["snapshotSegment"]
+    assert [s["id"] for s in (await viewer(listed, id=segment_id))["segment"]["snapshots"]] == [
+        old["id"]]  # fmt: skip
