@@ -150,6 +150,11 @@ class Loaders:
         return pages(self.graph, name, query(name))
 
     @cached_property
+    def snapshot_diff(self) -> DataLoader[PageKey, Page[CustomerRow]]:
+        name = "segments/snapshot_diff"
+        return pages(self.graph, name, query(name))
+
+    @cached_property
     def segment_results(self) -> DataLoader[Evaluation, Result]:
         return segment_results(self.graph, self.compile_segment)
 

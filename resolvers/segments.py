@@ -184,9 +184,14 @@ async def snapshot_customers(
     """A snapshot's members by id (those not in the snapshot `left_out`, when given)."""
     size = check_first(first, info.context.settings)
     key = decode_cursor(after, str)
-    page_key = PageKey.of(snapshot_id, leftOut=left_out, after=key[0] if key else "",
-                          limit=size + 1)  # fmt: skip
-    page = await info.context.loaders.snapshot_customers.load(page_key)
+    start = key[0] if key else ""
+    loaders = info.context.loaders
+    if left_out is None:
+        page_key = PageKey.of(snapshot_id, after=start, limit=size + 1)
+        page = await loaders.snapshot_customers.load(page_key)
+    else:
+        page_key = PageKey.of(snapshot_id, leftOut=left_out, after=start, limit=size + 1)
+        page = await loaders.snapshot_diff.load(page_key)
     return edge_page(page, size)
 
 

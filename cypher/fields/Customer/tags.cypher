@@ -9,12 +9,12 @@ COLLECT {
     MATCH ({{this}})-[:HAS_TAG]->({{held}}:Tag)
     WHERE $asOf IS NULL
     RETURN {{held}} AS {{tag}}
-    UNION
+    UNION ALL
     MATCH ({{this}})-[{{r}}:HAS_TAG]->({{held}}:Tag)
     WHERE $asOf IS NOT NULL AND coalesce({{r}}.assignedAt <= $asOf, true)
       AND NOT EXISTS { MATCH (:TagEvent {customerId: {{this}}.id, tagId: {{held}}.id}) }
     RETURN {{held}} AS {{tag}}
-    UNION
+    UNION ALL
     // no rows, and no index seek, without $asOf (the hot path of every customer view)
     UNWIND CASE WHEN $asOf IS NULL THEN [] ELSE [{{this}}.id] END AS {{customerId}}
     MATCH ({{e}}:TagEvent {customerId: {{customerId}}})
