@@ -91,7 +91,9 @@ function showErrors(messages) {
 }
 
 // `{data, errors}`; errors are shown on the page (data may still be partly there).
-async function gql(query, variables = {}) {
+// `quiet`: an answer without errors leaves the errors shown as they are (a side request, such
+// as the timeline beside the drawing, must not hide the map's own error).
+async function gql(query, variables = {}, { quiet = false } = {}) {
   const headers = { "Content-Type": "application/json", Accept: "application/json" };
   if (token()) headers.Authorization = `Bearer ${token()}`;
   let response;
@@ -114,7 +116,7 @@ async function gql(query, variables = {}) {
   const errors = (body && body.errors) || [];
   if (errors.length) showErrors(errors.map(describe));
   else if (!response.ok || !body) showErrors([`HTTP ${response.status} ${response.statusText}`]);
-  else showErrors([]);
+  else if (!quiet) showErrors([]);
   return { data: body && body.data, errors };
 }
 
@@ -251,7 +253,7 @@ async function showTimeline(customerId, more = false) {
     timelineAfter = null;
     $("timeline").replaceChildren();
   }
-  const { data } = await gql(TIMELINE, { id: customerId, after: timelineAfter });
+  const { data } = await gql(TIMELINE, { id: customerId, after: timelineAfter }, { quiet: true });
   if (timelineOf !== customerId) return; // another customer was picked meanwhile
   const customer = data && data.customer;
   $("timeline-section").hidden = !customer;
