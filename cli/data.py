@@ -160,6 +160,10 @@ def _print_report(report: ImportReport, verb: str) -> None:
         table.add_row(kind, f"{count:,}")
     if report.skipped_stages:
         table.add_row("stage (skipped: not newer)", f"{report.skipped_stages:,}")
+    if report.matched_existing:
+        table.add_row(
+            "customer (new, like an existing one)", f"{report.matched_existing:,}", style="yellow"
+        )
     table.add_row("rejected", f"{report.rejected:,}", style="bold red" if report.rejected else "")
     table.add_row("tag events dispatched", f"{report.events:,}", style="dim")
     console.print(table)
@@ -168,6 +172,13 @@ def _print_report(report: ImportReport, verb: str) -> None:
         f"({report.lines_per_second:,.0f} lines/s).",
         highlight=False,
     )
+    if report.matched_existing:
+        console.print(
+            f"{report.matched_existing:,} new customers share an email, a phone, or a name and "
+            "birthDate with another customer: nothing was merged; the API's duplicateCustomers "
+            "lists them.",
+            highlight=False,
+        )
     if report.rejected:
         err_console.print(
             f"[bold red]error:[/] {report.rejected:,} of {report.lines:,} lines rejected",

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from core.errors import BadUserInput
+from core.errors import BadUserInput, Forbidden
 from core.settings import Settings
 from graph import customers as graph_customers
 from graph import views
+from graph.duplicates import DuplicateGroup, duplicate_groups
 from graph.model import InteractionType, TimelineKind
 from graph.paging import Page
 from graph.rows import (
@@ -288,3 +289,32 @@ async def interactions(
 
 async def lifecycle_funnel(info: Info) -> list[tuple[str, int]]:
     return await graph_customers.lifecycle_funnel(info.context.graph)
+
+
+async def duplicates(info: Info, first: int | None, after: str | None) -> EdgePage[DuplicateGroup]:
+    """Query.duplicateCustomers: the groups by their smallest id, `first` after the cursor.
+    Only for roles that see personal data: a group says that two customers share an email or
+    a phone, and whoever knows one of them would learn the other's (masked means not
+    inferable)."""
+    principal = info.context.principal
+    if principal is None or not principal.sees_personal_data:
+        refusal = Forbidden(
+            "duplicateCustomers tells which customers share an email, a phone or a birthDate: "
+            "for roles that see personal data"
+        )
+        refusal.field = "duplicateCustomers"
+        raise refusal
+    size = check_first(first, info.context.settings)
+    key = decode_cursor(after, str)
+    start = key[0] if key else ""
+    groups = await duplicate_groups(info.context.graph)
+    rest = [group for group in groups if group.ids[0] > start]
+    edges = [Edge(encode_cursor([group.ids[0]]), group) for group in rest[:size]]
+    return EdgePage(edges, has_next_page=len(rest) > size, total_count=len(groups),
+                    has_previous_page=key is not None)  # fmt: skip
+
+
+async def by_ids(info: Info, ids: list[str]) -> list[CustomerRow]:
+    """Customers by id, in this order (the request's loader: one query for every group)."""
+    found = await info.context.loaders.customer.load_many(ids)
+    return [customer for customer in found if customer is not None]

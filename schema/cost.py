@@ -55,6 +55,7 @@ UNPAGED: dict[tuple[str, str], int] = {
     ("Customer", "tagAssignments"): 20,
     ("Customer", "tasks"): 20,
     ("Customer", "purchasedProducts"): 100,
+    ("DuplicateGroup", "customers"): 10,
     ("Tag", "children"): 50,
     ("TagHealth", "unused"): 500,
     ("TagHealth", "undescribed"): 500,

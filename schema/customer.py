@@ -8,16 +8,18 @@ from typing import Any
 
 import strawberry
 
+from graph import duplicates
 from graph.model import InteractionType, LifecycleStageName, TimelineKind
 from graph.rows import CustomerRow
 from resolvers import customers, linkage
 from resolvers.context import Info
+from resolvers.pagination import EdgePage
 from schema import enums as _enums  # noqa: F401 (registers the enums)
 from schema.args import given
 from schema.fields import field
 from schema.interaction import Interaction
 from schema.linkage import Task
-from schema.pagination import Connection
+from schema.pagination import Connection, PageInfo
 from schema.product import Product
 from schema.scalars import as_date, as_datetime, must
 from schema.security import PersonalData
@@ -224,3 +226,40 @@ class CustomerInput:
             "source": self.source,
         }
         return {key: value for key, value in values.items() if value is not strawberry.UNSET}
+
+
+@strawberry.type(description="Customers that look like one person, and why.")
+class DuplicateGroup:
+    ids: strawberry.Private[tuple[str, ...]]
+    reasons: list[str] = strawberry.field(
+        description='What they share, among "email", "phone" and "name+birthDate".'
+    )
+
+    @field(description="Two or more customers, by id.")
+    async def customers(self, info: Info) -> list[Customer]:
+        records = await customers.by_ids(info, list(self.ids))
+        return [Customer.from_record(record) for record in records]
+
+
+@strawberry.type
+class DuplicateGroupEdge:
+    cursor: str
+    node: DuplicateGroup
+
+
+@strawberry.type(description="A page of duplicate groups, by their smallest id.")
+class DuplicateGroupConnection:
+    edges: list[DuplicateGroupEdge]
+    page_info: PageInfo
+    total_count: int = strawberry.field(description="Groups in all.")
+
+    @classmethod
+    def of(cls, page: EdgePage[duplicates.DuplicateGroup]) -> DuplicateGroupConnection:
+        edges = [
+            DuplicateGroupEdge(
+                cursor=edge.cursor,
+                node=DuplicateGroup(ids=edge.node.ids, reasons=list(edge.node.reasons)),
+            )
+            for edge in page.edges
+        ]
+        return cls(edges=edges, page_info=PageInfo.of(page), total_count=page.total_count)

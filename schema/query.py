@@ -12,7 +12,7 @@ from resolvers import audit, customers, linkage, products, segments, tag_rules, 
 from resolvers.context import Info
 from schema.args import given
 from schema.audit import AuditEntry
-from schema.customer import Customer, CustomerOrder
+from schema.customer import Customer, CustomerOrder, DuplicateGroupConnection
 from schema.fields import field
 from schema.linkage import LinkageRule
 from schema.pagination import Connection
@@ -75,6 +75,16 @@ class Query:
                 info, definition.to_raw(), given(as_of), request, plain
             )
         return Connection.of(page, Customer.from_record)
+
+    @field(
+        description="Groups of customers that share a normalised email, a normalised phone, or "
+        "the same name and birthDate; groups that share a member are one group; ordered by "
+        "their smallest id. For roles that see personal data (FORBIDDEN otherwise)."
+    )
+    async def duplicate_customers(
+        self, info: Info, first: int | None = 20, after: str | None = strawberry.UNSET
+    ) -> DuplicateGroupConnection:
+        return DuplicateGroupConnection.of(await customers.duplicates(info, first, given(after)))
 
     @field(
         description="The customers whose id, email or phone equals the query (email trimmed "

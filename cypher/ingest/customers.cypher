@@ -3,8 +3,10 @@
 // once when the customer is created. Dates and times arrive as ISO text (UTC). nameKey is
 // the name NFKC-normalised and lower-cased (searchCustomers). A line that changes an existing
 // customer is kept as a (:CustomerChange {kind: 'PROFILE_UPDATED'}) naming the changed
-// properties (not their values), by 'import'.
-// Returns: nothing
+// properties (not their values), by 'import'. A line that creates a customer sharing a
+// normalised email or phone, or its name and birthDate, with another customer (the one of
+// duplicateCustomers) is returned: the import counts them and merges nothing.
+// Returns: i
 UNWIND $rows AS row
 WITH row, date(row.birthDate) AS birthDate, datetime(row.createdAt) AS createdAt
 OPTIONAL MATCH (old:Customer {id: row.id})
@@ -26,3 +28,11 @@ FOREACH (_ IN CASE WHEN NOT created AND changed <> [] THEN [1] ELSE [] END |
                            customerId: c.id, actor: 'import', source: 'IMPORT',
                            fields: changed})
 )
+WITH row, c, created
+WHERE created AND (
+  (c.email IS NOT NULL AND EXISTS { MATCH (other:Customer {email: c.email}) WHERE other <> c })
+  OR (c.phone IS NOT NULL AND EXISTS { MATCH (other:Customer {phone: c.phone}) WHERE other <> c })
+  OR (c.birthDate IS NOT NULL AND EXISTS {
+        MATCH (other:Customer {birthDate: c.birthDate}) WHERE other <> c AND other.nameKey = c.nameKey
+      }))
+RETURN row.i AS i

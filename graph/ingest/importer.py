@@ -83,6 +83,9 @@ class ImportReport:
     lines: int = 0
     applied: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     skipped_stages: int = 0  # stage lines not newer than the customer's current stage
+    # new customers sharing an email, a phone, or a name and birthDate with another one
+    # (duplicateCustomers finds them; nothing is merged on its own)
+    matched_existing: int = 0
     rejected: int = 0
     rejections: list[Rejection] = field(default_factory=list)  # the first MAX_REASONS
     events: int = 0  # tag events dispatched (linkage rules fired) after the writes
@@ -337,6 +340,10 @@ class Importer:
             for r in refused:  # the tag itself was applied in pass 1: un-count its line
                 report.applied["tag"] -= 1
                 self._refuse(batch, r["i"], _tag_parent_reason(batch.rows[r["i"]], r["problem"]))
+            return
+        if batch.op == "customer":  # the rows returned are new customers matching another
+            report.matched_existing += len(refused)
+            report.applied["customer"] += len(batch.rows)
             return
         if batch.op == "stage":
             skipped = 0
