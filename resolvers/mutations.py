@@ -78,6 +78,18 @@ async def merge_tags(info: Info, sources: list[str], into: str) -> TagRow:
     )
 
 
+async def update_tag(info: Info, name: str, changes: dict[str, str | None]) -> TagRow:
+    """updateTag: `changes` holds the fields given (a None value clears one)."""
+    cleaned: dict[str, str | None] = {}
+    for key in ("description", "category"):
+        if key in changes:
+            cleaned[key] = clean.text(changes[key])
+    if "parent" in changes:
+        given = changes["parent"]
+        cleaned["parent"] = None if given is None else normalize_name(given, "parent")
+    return await taxonomy.update(info.context.graph, normalize_name(name, "name"), **cleaned)
+
+
 async def deprecate_tag(info: Info, name: str) -> TagRow:
     return await taxonomy.deprecate(info.context.graph, normalize_name(name, "name"))
 

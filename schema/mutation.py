@@ -62,6 +62,23 @@ class Mutation:
         return Tag.from_record(await mutations.rename_tag(info, name, new_name))
 
     @mutation(
+        description="Describe, categorise or move a tag (by name or alias): the fields given "
+        "change, null clears one (a null parent makes it a root). A parent that is the tag or "
+        "below it would make a cycle: BAD_USER_INPUT, nothing written."
+    )
+    async def update_tag(
+        self,
+        info: Info,
+        name: str,
+        description: str | None = strawberry.UNSET,
+        category: str | None = strawberry.UNSET,
+        parent: str | None = strawberry.UNSET,
+    ) -> Tag:
+        given = {"description": description, "category": category, "parent": parent}
+        changes = {key: value for key, value in given.items() if value is not strawberry.UNSET}
+        return Tag.from_record(await mutations.update_tag(info, name, changes))
+
+    @mutation(
         description="Every assignment and child of the sources moves to `into` (one "
         "assignment per customer, provenance kept), the sources disappear and their names "
         "become aliases of `into`. A source above `into` is BAD_USER_INPUT."

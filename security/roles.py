@@ -55,6 +55,7 @@ MUTATION_AREAS: dict[str, Area] = {
     "renameTag": Area.TAGS,
     "mergeTags": Area.TAGS,
     "deprecateTag": Area.TAGS,
+    "updateTag": Area.TAGS,
     "createTagRule": Area.TAG_RULES,
     "updateTagRule": Area.TAG_RULES,
     "setTagRuleEnabled": Area.TAG_RULES,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from core.errors import BadUserInput, NotFound
 from graph.db import Graph
@@ -81,6 +82,44 @@ async def create_tag(
         raise BadUserInput("parent", f"no tag named {parent!r}")
     tag: TagRow = row["tag"]
     return tag
+
+
+UNSET: Any = object()  # a field updateTag leaves as it is
+
+
+async def update(
+    graph: Graph,
+    name: str,
+    *,
+    description: str | None = UNSET,
+    category: str | None = UNSET,
+    parent: str | None = UNSET,
+) -> TagRow:
+    """updateTag: the fields given set (None clears one; a None parent makes the tag a root).
+    BadUserInput for an unknown tag or parent (by name or alias) and for a parent that is the
+    tag or below it (a cycle); nothing is written then."""
+    under = parent if isinstance(parent, str) else None  # UNSET and None: no parent to find
+    found = await require(graph, {name: "name"} | ({under: "parent"} if under else {}))
+    tag = found[name]
+    above = found[under].name if under else None
+    row = await graph.write_one(
+        "tags/update",
+        tagName=tag.name,
+        setDescription=description is not UNSET,
+        description=None if description is UNSET else description,
+        setCategory=category is not UNSET,
+        category=None if category is UNSET else category,
+        setParent=parent is not UNSET,
+        parent=above,
+    )
+    if row is None:  # renamed or merged away meanwhile
+        raise NotFound("tag", name, field="name")
+    if row["cycle"]:
+        raise BadUserInput(
+            "parent", f"{parent!r} is {tag.name!r} itself or below it: that would make a cycle"
+        )
+    updated: TagRow = row["tag"]
+    return updated
 
 
 async def _name_is_free(graph: Graph, name: str, field: str, owner: str | None = None) -> None:

@@ -35,6 +35,7 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "renameTag": ('mutation { renameTag(name: "Risk", newName: "Danger") { id } }', {}),
     "mergeTags": ('mutation { mergeTags(sources: ["Fresh"], into: "Gold") { id } }', {}),
     "deprecateTag": ('mutation { deprecateTag(name: "Danger") { id } }', {}),
+    "updateTag": ('mutation { updateTag(name: "VIP", description: "Big") { name } }', {}),
     "createTagRule": (
         'mutation { createTagRule(name: "r", tag: "Gold", definition: {regions: ["East"]}) '
         "{ id } }",

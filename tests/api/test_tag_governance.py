@@ -227,3 +227,42 @@ async def test_an_alias_works_in_every_mutation_taking_a_tag_name(api: Api, shop
     assert (await api(DEPRECATE, n="风险"))["deprecateTag"]["name"] == "危险"
     merged = (await api(MERGE, sources=["Risk"], into="Old"))["mergeTags"]
     assert merged["aliases"] == ["Risk", "危险", "风险"]
+
+
+UPDATE = """
+mutation ($name: String!, $description: String, $category: String, $parent: String) {
+  updateTag(name: $name, description: $description, category: $category, parent: $parent) {
+    name description category parent { name }
+  }
+}
+"""
+
+
+async def test_update_tag_describes_moves_and_refuses_cycles(api: Api, shop: Graph) -> None:
+    """The fields given change (null clears), the others stay; a parent that is the tag or
+    below it is refused and nothing is written."""
+    described = (await api(UPDATE, name="Gold", description="  Spent over 10k  "))["updateTag"]
+    assert described == {"name": "Gold", "description": "Spent over 10k", "category": "value",
+                         "parent": {"name": "VIP"}}  # fmt: skip
+    moved = (await api(UPDATE, name="Gold", parent="Risk", category="risk"))["updateTag"]
+    assert moved == {"name": "Gold", "description": "Spent over 10k", "category": "risk",
+                     "parent": {"name": "Risk"}}  # fmt: skip
+    root = (await api(UPDATE, name="Gold", parent=None, description=None))["updateTag"]
+    assert root == {"name": "Gold", "description": None, "category": "risk", "parent": None}
+    await api(UPDATE, name="Gold", parent="VIP")  # back below VIP
+    before = await snapshot(shop)
+    for parent in ("VIP", "Gold"):  # VIP itself, and Gold below it
+        error = await api.error(UPDATE, name="VIP", parent=parent, description="x")
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "parent"}
+        assert await snapshot(shop) == before
+    unknown = (("name", {"name": "Nope"}), ("parent", {"name": "VIP", "parent": "Nope"}))
+    for field, variables in unknown:
+        error = await api.error(UPDATE, **variables)
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
+
+
+async def test_a_described_tag_leaves_tag_health(api: Api, shop: Graph) -> None:
+    health = "{ tagHealth { undescribed { name } } }"
+    assert {"name": "Gold"} in (await api(health))["tagHealth"]["undescribed"]
+    await api(UPDATE, name="Gold", description="Spent over 10k")
+    assert {"name": "Gold"} not in (await api(health))["tagHealth"]["undescribed"]
