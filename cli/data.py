@@ -172,6 +172,15 @@ def _print_report(report: ImportReport, verb: str) -> None:
         f"({report.lines_per_second:,.0f} lines/s).",
         highlight=False,
     )
+    if report.new_tags:
+        names = ", ".join(sorted(report.new_tags)[:10]) + (
+            ", ..." if len(report.new_tags) > 10 else ""
+        )
+        console.print(
+            f"{len(report.new_tags):,} new tags without a description ({names}): describe them "
+            "with the API's updateTag (tagHealth lists the undescribed).",
+            highlight=False,
+        )
     if report.matched_existing:
         console.print(
             f"{report.matched_existing:,} new customers share an email, a phone, or a name and "

@@ -615,3 +615,21 @@ async def test_imports_keep_the_stored_purchase_totals_exact(graph: Graph) -> No
     racing = [purchase(10 + n, f"c{n % 3 + 1}", float(n), n % 28 + 1) for n in range(60)]
     await import_records(graph, racing, batch_size=1, writers=4)
     await assert_stored_totals_match(graph)
+
+
+async def test_tags_created_by_assignments_are_reported_undescribed(graph: Graph) -> None:
+    lines: list[Line] = [
+        {"kind": "customer", "id": "a", "name": "甲"},
+        {"kind": "customer", "id": "b", "name": "乙"},
+        {"kind": "tag", "name": "有描述", "description": "described"},
+        {"kind": "tagAssignment", "customerId": "a", "tag": "新标签"},
+        {"kind": "tagAssignment", "customerId": "b", "tag": "新标签"},
+        {"kind": "tagAssignment", "customerId": "b", "tag": "另一个"},
+        {"kind": "tagAssignment", "customerId": "a", "tag": "有描述"},
+        {"kind": "tagAssignment", "customerId": "nobody", "tag": "不会建"},
+    ]
+    report = await import_records(graph, (("f", n, line) for n, line in enumerate(lines, 1)))
+    assert report.new_tags == {"新标签", "另一个"}
+    assert report.applied["tagAssignment"] == 4 and report.rejected == 1
+    again = await import_records(graph, (("f", n, line) for n, line in enumerate(lines, 1)))
+    assert again.new_tags == set()

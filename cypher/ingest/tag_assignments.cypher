@@ -2,8 +2,10 @@
 // unknown tag is created (ACTIVE); a deprecated one is refused. An existing assignment is left
 // as it is (its source and assignedAt are kept), so re-importing changes nothing; each new one
 // is recorded as a pending (:TagEvent) in the same transaction (graph/tag_events.py).
-// Returns the refused rows and why: `customerId` (no such customer) or `deprecated`.
-// Returns: i, missing
+// Returns the refused rows and why: `customerId` (no such customer) or `deprecated`; and the
+// rows whose tag this batch created without a description (`newTag`: its name), which the
+// import reports so that someone describes them (updateTag).
+// Returns: i, missing, newTag
 UNWIND $rows AS row
 OPTIONAL MATCH (c:Customer {id: row.customerId})
 // Nearly every row names a tag by its own name: one index seek. Only other names (aliases,
@@ -23,7 +25,7 @@ OPTIONAL CALL (row, c, own) {
   }
   RETURN t AS other
 }
-WITH row, c, coalesce(own, other) AS t
+WITH row, c, coalesce(own, other) AS t, own IS NULL AS notFound
 CALL (row, c, t) {
   WITH row, c, t
   WHERE c IS NOT NULL AND t IS NOT NULL AND coalesce(t.status, 'ACTIVE') <> 'DEPRECATED'
@@ -36,5 +38,9 @@ CALL (row, c, t) {
                                      assignedAt: r.assignedAt, actor: 'import',
                                      customerId: c.id, tagId: t.id, tagName: t.name})
 }
-WITH row, c, t WHERE c IS NULL OR t.status = 'DEPRECATED'
-RETURN row.i AS i, CASE WHEN c IS NULL THEN 'customerId' ELSE 'deprecated' END AS missing
+WITH row, c, t, notFound AND t.createdAt = $now AND t.description IS NULL AS created
+WHERE c IS NULL OR t.status = 'DEPRECATED' OR created
+RETURN row.i AS i,
+       CASE WHEN c IS NULL THEN 'customerId' WHEN t.status = 'DEPRECATED' THEN 'deprecated' END
+         AS missing,
+       CASE WHEN created THEN t.name END AS newTag

@@ -86,6 +86,8 @@ class ImportReport:
     # new customers sharing an email, a phone, or a name and birthDate with another one
     # (duplicateCustomers finds them; nothing is merged on its own)
     matched_existing: int = 0
+    # tags that tag assignments created, without a description (to describe: updateTag)
+    new_tags: set[str] = field(default_factory=set)
     rejected: int = 0
     rejections: list[Rejection] = field(default_factory=list)  # the first MAX_REASONS
     events: int = 0  # tag events dispatched (linkage rules fired) after the writes
@@ -355,6 +357,9 @@ class Importer:
             report.skipped_stages += skipped
             report.applied["stage"] += len(batch.rows) - len(refused)
             return
+        if batch.op == "tagAssignment":
+            report.new_tags.update(r["newTag"] for r in refused if r["newTag"] is not None)
+            refused = [r for r in refused if r["missing"] is not None]
         for r in refused:
             self._refuse(batch, r["i"], _missing_reason(batch.rows[r["i"]], r.get("missing")))
         report.applied[kind] += len(batch.rows) - len(refused)
