@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph import customers as graph_customers
+from graph import erasure
 from graph.cleansing import normalize_name
 from graph.model import LifecycleStageName
 from graph.rows import CustomerRow, TagRow
@@ -88,6 +89,11 @@ async def update_tag(info: Info, name: str, changes: dict[str, str | None]) -> T
         given = changes["parent"]
         cleaned["parent"] = None if given is None else normalize_name(given, "parent")
     return await taxonomy.update(info.context.graph, normalize_name(name, "name"), **cleaned)
+
+
+async def erase_customer(info: Info, customer_id: str) -> bool:
+    await erasure.erase(info.context.graph, clean.required(customer_id, "id"))
+    return True
 
 
 async def deprecate_tag(info: Info, name: str) -> TagRow:

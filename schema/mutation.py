@@ -62,6 +62,15 @@ class Mutation:
         return Tag.from_record(await mutations.rename_tag(info, name, new_name))
 
     @mutation(
+        description="The right to erasure (PIPL art. 47, GDPR art. 17), admin only: the "
+        "customer, its interactions, tag assignments, tasks and history are deleted, its "
+        "personal data removed from audit entries (the id stays); its id no longer resolves. "
+        "An unknown (or already erased) id is NOT_FOUND."
+    )
+    async def erase_customer(self, info: Info, id: strawberry.ID) -> bool:
+        return await mutations.erase_customer(info, id)
+
+    @mutation(
         description="Describe, categorise or move a tag (by name or alias): the fields given "
         "change, null clears one (a null parent makes it a root). A parent that is the tag or "
         "below it would make a cycle: BAD_USER_INPUT, nothing written."

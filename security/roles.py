@@ -26,6 +26,7 @@ class Role(StrEnum):
 class Area(StrEnum):
     """What a mutation changes."""
 
+    ERASURE = "erasure"  # admin only: no other role lists it
     CUSTOMERS = "customers"
     TAG_ASSIGNMENTS = "tag assignments"
     STAGES = "stages"
@@ -48,6 +49,7 @@ SEES_PERSONAL_DATA = frozenset({Role.ADMIN, Role.MARKETER, Role.SALES})
 # Each mutation (its GraphQL name) and the area it writes.
 MUTATION_AREAS: dict[str, Area] = {
     "upsertCustomer": Area.CUSTOMERS,
+    "eraseCustomer": Area.ERASURE,
     "assignTags": Area.TAG_ASSIGNMENTS,
     "removeTags": Area.TAG_ASSIGNMENTS,
     "setStage": Area.STAGES,

@@ -28,6 +28,7 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
         "mutation($i: CustomerInput!) { upsertCustomer(input: $i) { id } }",
         {"i": {"id": "c9", "name": "Zed", "email": "zed@example.com"}},
     ),
+    "eraseCustomer": ('mutation { eraseCustomer(id: "nope") }', {}),
     "assignTags": ('mutation { assignTags(customerId: "c3", tags: ["Risk"]) { id } }', {}),
     "removeTags": ('mutation { removeTags(customerId: "c1", tags: ["VIP"]) { id } }', {}),
     "setStage": ('mutation { setStage(customerId: "c3", stage: NEW) { id } }', {}),
@@ -65,6 +66,7 @@ ALLOWED_OUTCOME: dict[str, str | None] = dict.fromkeys(MUTATIONS) | {
     "setTagRuleEnabled": "NOT_FOUND",
     "deleteSegment": "NOT_FOUND",
     "snapshotSegment": "NOT_FOUND",
+    "eraseCustomer": "NOT_FOUND",
 }
 
 

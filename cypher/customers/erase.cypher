@@ -1,0 +1,30 @@
+// eraseCustomer: the customer and everything that is theirs deleted: its interactions, tasks,
+// tag assignments and stage spans (its relationships), its tag events and changes (the
+// history, by customerId), its place in snapshots (whose counts drop by one). Products, tags
+// and stages stay: they are not theirs. Returns its name, email and phone, which the caller
+// removes from the audit trail; null when there is no such customer (nothing written).
+// Returns: name, email, phone
+MATCH (c:Customer {id: $customerId})
+WITH c, c.name AS name, c.email AS email, c.phone AS phone
+CALL (c) {
+  MATCH (c)-[:HAD]->(i:Interaction)
+  DETACH DELETE i
+}
+CALL (c) {
+  MATCH (c)-[:HAS_TASK]->(task:Task)
+  DETACH DELETE task
+}
+CALL (c) {
+  MATCH (e:TagEvent {customerId: c.id})
+  DETACH DELETE e
+}
+CALL (c) {
+  MATCH (change:CustomerChange {customerId: c.id})
+  DETACH DELETE change
+}
+CALL (c) {
+  MATCH (snapshot:SegmentSnapshot)-[:INCLUDES]->(c)
+  SET snapshot.count = snapshot.count - 1
+}
+DETACH DELETE c
+RETURN name, email, phone
