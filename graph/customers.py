@@ -95,3 +95,37 @@ async def lifecycle_funnel(graph: Graph) -> list[tuple[str, int]]:
     rows = await graph.read("customers/lifecycle_funnel", stages=list(STAGE_ORDER))
     counts = {row["stage"]: row["customers"] for row in rows}
     return [(stage, counts.get(stage, 0)) for stage in STAGE_ORDER]
+
+
+async def current_ids(graph: Graph, ids: list[str]) -> dict[str, str]:
+    """What each id means now: a merged customer's id means the customer it was merged into
+    (mergeCustomers); any other id means itself."""
+    rows = await graph.read("customers/current_ids", ids=list(dict.fromkeys(ids)))
+    return {row["id"]: row["current"] for row in rows}
+
+
+# Properties a merge never copies from a source: its identity, and the survivor's own
+# derived values and times (recomputed or kept).
+NOT_MERGED = ["id", "nameKey", "createdAt", "updatedAt", "purchaseTotal", "lastPurchaseAt",
+              "purchaseCount"]  # fmt: skip
+
+
+async def merge(graph: Graph, into: str, sources: dict[str, str], actor: str) -> CustomerRow:
+    """Merge `sources` (current ids, not `into`, each with its argument's path) into `into`,
+    in the caller's transaction (cypher/customers/merge.cypher); NotFound naming `into` or
+    the first missing source's path, and nothing written."""
+    now = datetime.now(UTC)
+    row = await graph.write_one(
+        "customers/merge", into=into, sources=list(sources), now=now, actor=actor,
+        derived=NOT_MERGED,
+    )  # fmt: skip
+    assert row is not None
+    if row["customer"] is None:
+        raise NotFound("customer", into, field="into")
+    if row["missing"]:
+        missing = row["missing"][0]
+        raise NotFound("customer", missing, field=sources[missing])
+    await graph.write_one("customers/purchase_totals", ids=[into])
+    await tag_events.dispatch(graph)
+    customer: CustomerRow = row["customer"]
+    return customer

@@ -237,6 +237,11 @@ async def timeline(
     return edge_page(page, params["limit"] - 1)
 
 
+async def merged_ids(info: Info, customer: Parent) -> list[str]:
+    ids: list[str] = await graph_field(info, "Customer", customer)
+    return ids
+
+
 async def tag_assignments(info: Info, customer: Parent) -> list[TagAssignmentRow]:
     assignments: list[TagAssignmentRow] = await graph_field(info, "Customer", customer)
     return assignments

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.errors import BadUserInput
 from graph import customers as graph_customers
 from graph import erasure
 from graph.cleansing import normalize_name
@@ -20,9 +21,8 @@ from resolvers.context import Info
 async def upsert_customer(info: Info, given: dict[str, Any]) -> CustomerRow:
     """Create the customer or update the fields given (omitted fields stay as they are)."""
     customer_id, props = clean.customer_props(given)
-    return await graph_customers.upsert_customer(
-        info.context.graph, customer_id, props, actor(info)
-    )
+    current = (await graph_customers.current_ids(info.context.graph, [customer_id]))[customer_id]
+    return await graph_customers.upsert_customer(info.context.graph, current, props, actor(info))
 
 
 def actor(info: Info) -> str:
@@ -32,19 +32,27 @@ def actor(info: Info) -> str:
     return principal.subject
 
 
-def _customer_id(value: str) -> str:
-    return clean.required(value, "customerId")
+async def _customer_id(info: Info, value: str, field: str = "customerId") -> str:
+    """The id checked, and what it means now (a merged customer's id: the survivor's)."""
+    given = clean.required(value, field)
+    return (await graph_customers.current_ids(info.context.graph, [given]))[given]
 
 
 async def assign_tags(info: Info, customer_id: str, tags: list[str]) -> CustomerRow:
     return await graph_customers.assign_tags(
-        info.context.graph, _customer_id(customer_id), clean.tag_names(tags), actor(info)
+        info.context.graph,
+        await _customer_id(info, customer_id),
+        clean.tag_names(tags),
+        actor(info),
     )
 
 
 async def remove_tags(info: Info, customer_id: str, tags: list[str]) -> CustomerRow:
     return await graph_customers.remove_tags(
-        info.context.graph, _customer_id(customer_id), clean.tag_names(tags), actor(info)
+        info.context.graph,
+        await _customer_id(info, customer_id),
+        clean.tag_names(tags),
+        actor(info),
     )
 
 
@@ -92,8 +100,26 @@ async def update_tag(info: Info, name: str, changes: dict[str, str | None]) -> T
 
 
 async def erase_customer(info: Info, customer_id: str) -> bool:
-    await erasure.erase(info.context.graph, clean.required(customer_id, "id"))
+    await erasure.erase(info.context.graph, await _customer_id(info, customer_id, "id"))
     return True
+
+
+async def merge_customers(info: Info, into: str, sources: list[str]) -> CustomerRow:
+    """mergeCustomers: ids resolved (a merged id means its survivor), checked (none is `into`,
+    at least one), each source once."""
+    if not sources:
+        raise BadUserInput("from", "give at least one customer to merge")
+    given = [clean.required(into, "into")] + [
+        clean.required(source, f"from[{i}]") for i, source in enumerate(sources)
+    ]
+    current = await graph_customers.current_ids(info.context.graph, given)
+    survivor = current[given[0]]
+    merged: dict[str, str] = {}  # each source once: its current id -> its argument's path
+    for i, source in enumerate(given[1:]):
+        if current[source] == survivor:
+            raise BadUserInput(f"from[{i}]", f"{source!r} is the customer merged into")
+        merged.setdefault(current[source], f"from[{i}]")
+    return await graph_customers.merge(info.context.graph, survivor, merged, actor(info))
 
 
 async def deprecate_tag(info: Info, name: str) -> TagRow:
@@ -102,5 +128,5 @@ async def deprecate_tag(info: Info, name: str) -> TagRow:
 
 async def set_stage(info: Info, customer_id: str, stage: LifecycleStageName) -> CustomerRow:
     return await graph_customers.set_stage(
-        info.context.graph, _customer_id(customer_id), stage.value, actor(info)
+        info.context.graph, await _customer_id(info, customer_id), stage.value, actor(info)
     )

@@ -145,6 +145,10 @@ class Customer:
         records = await customers.tag_assignments(info, self)
         return [TagAssignment.from_record(record) for record in records]
 
+    @field(description="The ids of the customers merged into this one (mergeCustomers), by id.")
+    async def merged_ids(self, info: Info) -> list[strawberry.ID]:
+        return [strawberry.ID(i) for i in await customers.merged_ids(info, self)]
+
     @field(description="Follow-ups created by linkage rules, oldest first.")
     async def tasks(self, info: Info) -> list[Task]:
         return [Task.from_record(record) for record in await linkage.tasks(info, self.id)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -60,6 +61,22 @@ class Mutation:
     )
     async def rename_tag(self, info: Info, name: str, new_name: str) -> Tag:
         return Tag.from_record(await mutations.rename_tag(info, name, new_name))
+
+    @mutation(
+        description="Everything of each `from` customer moves to `into`: interactions, tag "
+        "assignments (one per tag: the earliest, with its source), stage history, tasks, "
+        "owner and every field `into` lacks; the `from` customers disappear and their ids "
+        "resolve to `into` in customer(id:) and the customer mutations. One audit entry, a "
+        "MERGED item on the timeline; linkage rules do not fire again. Merging a customer "
+        "into itself: BAD_USER_INPUT; an unknown id: NOT_FOUND; nothing written either way."
+    )
+    async def merge_customers(
+        self,
+        info: Info,
+        into: strawberry.ID,
+        from_: Annotated[list[strawberry.ID], strawberry.argument(name="from")],
+    ) -> Customer:
+        return Customer.from_record(await mutations.merge_customers(info, into, list(from_)))
 
     @mutation(
         description="The right to erasure (PIPL art. 47, GDPR art. 17), admin only: the "

@@ -50,6 +50,7 @@ SEES_PERSONAL_DATA = frozenset({Role.ADMIN, Role.MARKETER, Role.SALES})
 MUTATION_AREAS: dict[str, Area] = {
     "upsertCustomer": Area.CUSTOMERS,
     "eraseCustomer": Area.ERASURE,
+    "mergeCustomers": Area.CUSTOMERS,
     "assignTags": Area.TAG_ASSIGNMENTS,
     "removeTags": Area.TAG_ASSIGNMENTS,
     "setStage": Area.STAGES,

@@ -1,6 +1,7 @@
 // eraseCustomer: the customer and everything that is theirs deleted: its interactions, tasks,
 // tag assignments and stage spans (its relationships), its tag events and changes (the
-// history, by customerId), its place in snapshots (whose counts drop by one). Products, tags
+// history, by customerId), its place in snapshots (whose counts drop by one), the ids of the
+// customers merged into it. Products, tags
 // and stages stay: they are not theirs. Returns its name, email and phone, which the caller
 // removes from the audit trail; null when there is no such customer (nothing written).
 // Returns: name, email, phone
@@ -25,6 +26,10 @@ CALL (c) {
 CALL (c) {
   MATCH (snapshot:SegmentSnapshot)-[:INCLUDES]->(c)
   SET snapshot.count = snapshot.count - 1
+}
+CALL (c) {
+  MATCH (alias:CustomerAlias)-[:ALIAS_OF]->(c)
+  DETACH DELETE alias
 }
 DETACH DELETE c
 RETURN name, email, phone

@@ -25,3 +25,5 @@ CREATE CONSTRAINT audit_entry_id IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.id I
 // History and snapshots (docs/graph-model.md): changes to a customer, frozen segments.
 CREATE CONSTRAINT customer_change_id IF NOT EXISTS FOR (n:CustomerChange) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT segment_snapshot_id IF NOT EXISTS FOR (n:SegmentSnapshot) REQUIRE n.id IS UNIQUE;
+// One record per person (docs/data-quality.md): a merged customer's id lives on as an alias.
+CREATE CONSTRAINT customer_alias_id IF NOT EXISTS FOR (n:CustomerAlias) REQUIRE n.id IS UNIQUE;

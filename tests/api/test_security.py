@@ -29,6 +29,7 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
         {"i": {"id": "c9", "name": "Zed", "email": "zed@example.com"}},
     ),
     "eraseCustomer": ('mutation { eraseCustomer(id: "nope") }', {}),
+    "mergeCustomers": ('mutation { mergeCustomers(into: "c1", from: ["nope"]) { id } }', {}),
     "assignTags": ('mutation { assignTags(customerId: "c3", tags: ["Risk"]) { id } }', {}),
     "removeTags": ('mutation { removeTags(customerId: "c1", tags: ["VIP"]) { id } }', {}),
     "setStage": ('mutation { setStage(customerId: "c3", stage: NEW) { id } }', {}),
@@ -67,6 +68,7 @@ ALLOWED_OUTCOME: dict[str, str | None] = dict.fromkeys(MUTATIONS) | {
     "deleteSegment": "NOT_FOUND",
     "snapshotSegment": "NOT_FOUND",
     "eraseCustomer": "NOT_FOUND",
+    "mergeCustomers": "NOT_FOUND",
 }
 
 

@@ -26,7 +26,9 @@ CALL (e) {
   WITH e WHERE e.change = 'ADDED'
   MATCH (c:Customer {id: e.customerId})
   MATCH (rule:LinkageRule)-[:WHEN_ADDED]->(:Tag {id: e.tagId})
-  WHERE rule.since < e.at  // gains from before the rule (or before a merge moved it) do not fire
+  // gains from before the rule (or before a merge moved it) do not fire, nor do a customer
+  // merge's (the rules fired for the customer merged away)
+  WHERE rule.since < e.at AND NOT coalesce(e.merged, false)
   CALL (rule, c, e) {
     WITH * WHERE rule.action = 'CREATE_TASK'
     CREATE (c)-[:HAS_TASK]->(task:Task {
