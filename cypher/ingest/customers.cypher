@@ -8,9 +8,12 @@
 // duplicateCustomers) is returned: the import counts them and merges nothing.
 // Returns: i
 UNWIND $rows AS row
-WITH row, date(row.birthDate) AS birthDate, datetime(row.createdAt) AS createdAt
-OPTIONAL MATCH (old:Customer {id: row.id})
-MERGE (c:Customer {id: row.id})
+// the id of a customer merged into another (mergeCustomers) updates that other one
+OPTIONAL MATCH (:CustomerAlias {id: row.id})-[:ALIAS_OF]->(survivor:Customer)
+WITH row, coalesce(survivor.id, row.id) AS id, date(row.birthDate) AS birthDate,
+     datetime(row.createdAt) AS createdAt
+OPTIONAL MATCH (old:Customer {id: id})
+MERGE (c:Customer {id: id})
   ON CREATE SET c.createdAt = coalesce(createdAt, $now)
 WITH c, row, old IS NULL AS created,
      [k IN keys(row.props) WHERE c[k] IS NULL OR c[k] <> row.props[k]]

@@ -5,7 +5,10 @@
 // Returns the rows whose customer or product exists nowhere, with the field at fault.
 // Returns: i, missing
 UNWIND $rows AS row
-OPTIONAL MATCH (c:Customer {id: row.customerId})
+OPTIONAL MATCH (listed:Customer {id: row.customerId})
+// the id of a customer merged into another (mergeCustomers) means that other one
+OPTIONAL MATCH (:CustomerAlias {id: row.customerId})-[:ALIAS_OF]->(survivor:Customer)
+WITH row, coalesce(listed, survivor) AS c
 OPTIONAL MATCH (p:Product {id: row.productId})
 OPTIONAL MATCH (known:Interaction {id: row.id})
 OPTIONAL MATCH (previous:Customer)-[:HAD]->(known)

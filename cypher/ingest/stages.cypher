@@ -6,7 +6,10 @@
 // Returns the rows not applied, with the reason: 'missing' (no such customer) or 'skipped'.
 // Returns: i, outcome
 UNWIND $rows AS row
-OPTIONAL MATCH (c:Customer {id: row.customerId})
+OPTIONAL MATCH (listed:Customer {id: row.customerId})
+// the id of a customer merged into another (mergeCustomers) means that other one
+OPTIONAL MATCH (:CustomerAlias {id: row.customerId})-[:ALIAS_OF]->(survivor:Customer)
+WITH row, coalesce(listed, survivor) AS c
 CALL (row, c) {
   WITH row, c, datetime(row.since) AS since WHERE c IS NOT NULL
   MATCH (s:LifecycleStage {name: row.stage})

@@ -7,7 +7,10 @@
 // import reports so that someone describes them (updateTag).
 // Returns: i, missing, newTag
 UNWIND $rows AS row
-OPTIONAL MATCH (c:Customer {id: row.customerId})
+OPTIONAL MATCH (listed:Customer {id: row.customerId})
+// the id of a customer merged into another (mergeCustomers) means that other one
+OPTIONAL MATCH (:CustomerAlias {id: row.customerId})-[:ALIAS_OF]->(survivor:Customer)
+WITH row, coalesce(listed, survivor) AS c
 // Nearly every row names a tag by its own name: one index seek. Only other names (aliases,
 // new tags) take the slower path below; doing that path for every row cost ~100 µs a row.
 OPTIONAL MATCH (own:Tag {name: row.tag})

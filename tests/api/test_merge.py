@@ -144,3 +144,25 @@ async def test_racing_merges_one_wins_nothing_lost(api: Api, graph: Graph) -> No
         [failed] = [r for r in results if r.errors]
         assert failed.errors and failed.errors[0].extensions["code"] in ("NOT_FOUND",)  # type: ignore[index]
         assert counts["customers"] == 2
+
+
+async def test_imports_take_merged_ids_for_the_survivor(api: Api, graph: Graph) -> None:
+    await seed(graph)
+    await api(MERGE, into="m1", **{"from": ["m2"]})
+    later: list[dict[str, Any]] = [
+        {"kind": "customer", "id": "m2", "name": "张伟 (app)", "region": "华东"},
+        {"kind": "interaction", "id": "x9", "customerId": "m2", "type": "PURCHASE",
+         "productId": "p1", "amount": 1.0, "occurredAt": "2025-05-01T00:00:00Z"},
+        {"kind": "tagAssignment", "customerId": "m2", "tag": "Late"},
+        {"kind": "stage", "customerId": "m2", "stage": "LOYAL", "since": "2025-05-01T00:00:00Z"},
+    ]  # fmt: skip
+    report = await import_records(graph, (("u", n, line) for n, line in enumerate(later, 1)))
+    assert report.ok and report.applied["customer"] == 1
+    query = '{ customer(id: "m1") { name region totalSpend stage tags { name } } }'
+    merged = (await api(query))["customer"]
+    # the line updates the survivor: an upsert sets what it gives, its name included
+    assert merged == {"name": "张伟 (app)", "region": "华东", "totalSpend": 16.5,
+                      "stage": "LOYAL", "tags": [{"name": "App"}, {"name": "Late"},
+                                                 {"name": "VIP"}]}  # fmt: skip
+    [count] = await graph.run_text("t", "RETURN COUNT { (:Customer {id: 'm2'}) } AS n")
+    assert count == {"n": 0}
