@@ -10,6 +10,7 @@ union-find, small work for the 2% of customers a real import duplicates.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from graph.db import Graph
 
@@ -44,9 +45,12 @@ class _Groups:
             self.parent[max(a, b)] = min(a, b)
 
 
-async def duplicate_groups(graph: Graph) -> list[DuplicateGroup]:
-    """Every group of duplicates, ordered by its smallest id."""
-    rows = await graph.read("customers/duplicates")
+async def duplicate_groups(
+    graph: Graph, by: frozenset[str] = frozenset(REASONS)
+) -> list[DuplicateGroup]:
+    """Every group of duplicates (sharing the keys `by`, a part of REASONS), ordered by its
+    smallest id."""
+    rows = [row for row in await graph.read("customers/duplicates") if row["reason"] in by]
     groups = _Groups()
     for row in rows:
         first, *others = row["ids"]
@@ -65,3 +69,17 @@ async def duplicate_groups(graph: Graph) -> list[DuplicateGroup]:
         for root, ids in members.items()
     ]
     return sorted(found, key=lambda group: group.ids[0])
+
+
+async def survivors(graph: Graph, groups: list[DuplicateGroup]) -> list[str]:
+    """The customer each group would merge into: the oldest `createdAt`, then the smallest id
+    (a customer without createdAt counts as the newest)."""
+    ids = [customer for group in groups for customer in group.ids]
+    rows = await graph.read("customers/created", ids=ids)
+    created = {row["id"]: row["createdAt"] for row in rows}
+
+    def age(customer: str) -> tuple[bool, Any, str]:
+        at = created.get(customer)
+        return (at is None, at if at is not None else 0, customer)
+
+    return [min(group.ids, key=age) for group in groups]

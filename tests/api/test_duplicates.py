@@ -3,11 +3,14 @@ birthDate, chains united, paged by their smallest id."""
 
 from __future__ import annotations
 
+import asyncio
+import subprocess
 from typing import Any
 
 from graph.db import Graph, counting_round_trips
 from graph.ingest.importer import import_records
 from tests.api.conftest import Api
+from tests.api.test_serve_cli import C360
 
 DUPLICATES = """
 query ($first: Int, $after: String) {
@@ -100,3 +103,38 @@ async def test_an_import_counts_new_customers_like_existing_ones(graph: Graph) -
     assert more.matched_existing == 1
     [row] = await graph.run_text("t", "MATCH (c:Customer) RETURN count(c) AS n")
     assert row["n"] == len(LINES) + 1
+
+
+async def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return await asyncio.to_thread(
+        subprocess.run, [str(C360), *args], capture_output=True, text=True
+    )
+
+
+async def test_merge_duplicates_dry_run_then_apply(api: Api, graph: Graph) -> None:
+    await seed(graph)
+    by_email = await cli("merge-duplicates", "--by", "email")
+    assert by_email.returncode == 0, by_email.stderr
+    assert "Would merge 1 customers into 1 (dry run" in by_email.stdout
+    dry = await cli("merge-duplicates")
+    assert "Would merge 3 customers into 2 (dry run" in dry.stdout
+    assert (await api(DUPLICATES))["duplicateCustomers"]["totalCount"] == 2  # unchanged
+    done = await cli("merge-duplicates", "--apply")
+    assert done.returncode == 0, done.stderr
+    assert "Merged 3 customers into 2." in done.stdout
+    # the oldest survives (all created by one import: the smallest id), the rest resolve to it
+    assert (await api(DUPLICATES))["duplicateCustomers"]["totalCount"] == 0
+    ids = await graph.run_text("t", "MATCH (c:Customer) RETURN c.id AS id ORDER BY id")
+    assert [row["id"] for row in ids] == ["d1", "d4", "d6", "d7", "d8"]
+    assert (await api('{ customer(id: "d3") { id mergedIds } }'))["customer"] == {
+        "id": "d1", "mergedIds": ["d2", "d3"]}  # fmt: skip
+    entries = await graph.run_text(
+        "t", "MATCH (e:AuditEntry {action: 'mergeCustomers'}) RETURN e.actor AS actor, "
+        "e.arguments AS arguments ORDER BY arguments"
+    )  # fmt: skip
+    assert entries == [
+        {"actor": "cli", "arguments": '{"from":["d2","d3"],"into":"d1"}'},
+        {"actor": "cli", "arguments": '{"from":["d5"],"into":"d4"}'},
+    ]
+    bad = await cli("merge-duplicates", "--by", "shoe size")
+    assert bad.returncode == 1 and "--by: shoe size is not one of" in bad.stderr
