@@ -66,9 +66,16 @@ class Settings(BaseSettings):
     cors_origins: str = Field(default="", alias="C360_CORS_ORIGINS")
     # Log lines as JSON objects ("json"), text ("text"), or JSON unless stderr is a terminal.
     log_format: Literal["auto", "text", "json"] = Field(default="auto", alias="C360_LOG_FORMAT")
+    # Custom fields (Customer.fields) that hold personal data, comma-separated keys: masked
+    # for roles without personal data, and not usable in their segments.
+    personal_fields: str = Field(default="", alias="C360_PERSONAL_FIELDS")
     # Queries the graph answers whole skip graphql-core's per-field execution
     # (schema/fast_reads.py); off, every request is executed field by field.
     fast_reads: bool = Field(default=True, alias="C360_FAST_READS")
+
+    @property
+    def personal_field_keys(self) -> frozenset[str]:
+        return frozenset(key.strip() for key in self.personal_fields.split(",") if key.strip())
 
     @property
     def uses_local_neo4j(self) -> bool:

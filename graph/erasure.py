@@ -15,7 +15,7 @@ from graph.db import Graph
 from security.masking import PERSONAL_FIELDS
 
 ERASED = "[erased]"
-PERSONAL_KEYS = PERSONAL_FIELDS | {"name"}
+PERSONAL_KEYS = PERSONAL_FIELDS | {"name", "fields"}  # fields: its custom fields
 
 
 def _scrub(value: Any, customer_id: str, personal: frozenset[str]) -> Any:

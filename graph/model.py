@@ -61,3 +61,30 @@ class TimelineKind(StrEnum):
     TASK_DONE = "TASK_DONE"
     MERGED = "MERGED"
     PROFILE_UPDATED = "PROFILE_UPDATED"
+
+
+# A Customer's properties that the model defines or derives; every other scalar property is a
+# custom field (Customer.fields), given by imports or upsertCustomer(input: {fields}).
+CUSTOMER_PROPERTIES = frozenset(
+    [
+        "id",
+        "name",
+        "email",
+        "phone",
+        "gender",
+        "birthDate",
+        "city",
+        "region",
+        "source",
+        "createdAt",
+        "updatedAt",
+        "owner",
+        "purchaseTotal",
+        "lastPurchaseAt",
+        "purchaseCount",
+        "nameKey",
+        "merging",
+    ]
+)
+# What a custom field's key may look like (a property name).
+FIELD_KEY = r"^[A-Za-z_][A-Za-z0-9_]*$"

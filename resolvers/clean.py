@@ -9,6 +9,7 @@ own (`graph.cleansing`), shared with imports.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -21,6 +22,7 @@ from graph.cleansing import (
     normalize_name,
     normalize_phone,
 )
+from graph.model import CUSTOMER_PROPERTIES, FIELD_KEY
 from graph.rules.linkage import LinkageRule
 from graph.tags.health import DEFAULT_MIN_JACCARD
 
@@ -76,6 +78,9 @@ def customer_props(given: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     for name, value in given.items():
         if name in ("id", "name"):
             continue
+        if name == "fields":
+            props |= custom_fields(value)
+            continue
         if isinstance(value, date) or value is None:
             props[name] = value
         elif (stripped := text(value)) is None:
@@ -85,6 +90,22 @@ def customer_props(given: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         else:
             props[name] = stripped
     return customer_id, props
+
+
+def custom_fields(fields: list[tuple[str, str | None]]) -> dict[str, str | None]:
+    """upsertCustomer's `fields`: each key a property name and not one of the model's, given
+    once; a null or blank value removes the field."""
+    out: dict[str, str | None] = {}
+    for i, (key, value) in enumerate(fields):
+        where = f"input.fields[{i}].key"
+        if not re.match(FIELD_KEY, key):
+            raise BadUserInput(where, "must be a property name (letters, digits, _)")
+        if key in CUSTOMER_PROPERTIES:
+            raise BadUserInput(where, f"{key!r} is a model property: set it by its own field")
+        if key in out:
+            raise BadUserInput(where, f"{key!r} is given twice")
+        out[key] = text(value)
+    return out
 
 
 def linkage_rule(rule: LinkageRule) -> LinkageRule:

@@ -40,12 +40,14 @@ from resolvers.pagination import (
 from resolvers.selection import (
     Parent,
     below,
+    fields_params,
     graph_field,
     graph_page,
     interactions_params,
     tags_params,
     timeline_params,
 )
+from security.masking import mask_text
 
 
 async def customer(info: Info, customer_id: str) -> CustomerRow | None:
@@ -235,6 +237,22 @@ async def timeline(
     params = timeline_params(args, info.context.settings)
     page: Page[TimelineItemRow] = await graph_page(info, "Customer", customer, params)
     return edge_page(page, params["limit"] - 1)
+
+
+async def custom_fields(info: Info, customer: Parent) -> list[tuple[str, str | None]]:
+    """Customer.fields by key; for roles without personal data, the values of the keys in
+    C360_PERSONAL_FIELDS masked (an email-like value as emails are, any other to its first
+    character)."""
+    params = fields_params({}, info.context.settings)
+    found: list[dict[str, str]] = await graph_field(info, "Customer", customer, params)
+    principal = info.context.principal
+    masked = principal is None or not principal.sees_personal_data
+    personal = info.context.settings.personal_field_keys
+    return [
+        (item["key"], mask_text(item["value"]) if masked and item["key"] in personal
+         else item["value"])
+        for item in sorted(found, key=lambda item: item["key"])
+    ]  # fmt: skip
 
 
 async def merged_ids(info: Info, customer: Parent) -> list[str]:

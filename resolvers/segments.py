@@ -18,7 +18,7 @@ from graph.cleansing import normalize_label
 from graph.paging import Page, PageKey
 from graph.rows import CustomerRow, SegmentRow, SnapshotRow
 from graph.segments import Definition, evaluation, parse_definition, saved, snapshots
-from graph.segments.definition import load_definition, uses_age
+from graph.segments.definition import load_definition, uses_age, uses_fields
 from graph.segments.evaluation import Evaluation
 from graph.views import ORDER_PROPERTIES
 from resolvers.context import Info
@@ -46,9 +46,18 @@ def evaluated_at(info: Info, definition: Definition, as_of: datetime | None) -> 
     evaluated at an asOf moved a day at a time would give the birthday away (found by a probe
     in 10 requests), so its age conditions hold as of today only (security.md)."""
     now = info.context.now
+    principal = info.context.principal
+    if principal is None or not principal.sees_personal_data:
+        personal = uses_fields(definition, info.context.settings.personal_field_keys)
+        if personal is not None:  # a condition on it would tell the value, one guess at a time
+            refusal = Forbidden(
+                f"{personal}: a custom field of C360_PERSONAL_FIELDS; roles that see personal "
+                "data masked cannot filter on it"
+            )
+            refusal.field = personal
+            raise refusal
     if as_of is None:
         return now
-    principal = info.context.principal
     if (
         (principal is None or not principal.sees_personal_data)
         and as_of.astimezone(UTC).date() != now.astimezone(UTC).date()

@@ -36,6 +36,7 @@ from graphql.language import DirectiveNode
 
 from core.errors import BadUserInput
 from core.settings import Settings
+from graph.model import CUSTOMER_PROPERTIES
 from graph.paging import Page, PageKey
 from graph.translate.selection import Selection
 from resolvers.context import Info
@@ -77,6 +78,14 @@ def timeline_params(args: dict[str, Any], settings: Settings) -> dict[str, Any]:
     }
 
 
+def fields_params(args: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """Customer.fields: the model's property names, which are not custom fields."""
+    return {"model": MODEL}
+
+
+MODEL = sorted(CUSTOMER_PROPERTIES)
+
+
 def tags_params(args: dict[str, Any], settings: Settings) -> dict[str, Any]:
     """Customer.tags(asOf) as its fragment's parameter (null: the tags held now)."""
     return {"asOf": args.get("asOf")}
@@ -112,6 +121,7 @@ CONVERTERS: dict[tuple[str, str], Converter] = {
     ("Customer", "interactions"): interactions_params,
     ("Customer", "timeline"): timeline_params,
     ("Customer", "tags"): tags_params,
+    ("Customer", "fields"): fields_params,
     ("Tag", "customers"): holders_params,
 }
 

@@ -67,6 +67,18 @@ class StageSpan:
         )
 
 
+@strawberry.type(description="A property beyond the model: its key and its value as text.")
+class CustomField:
+    key: str
+    value: str
+
+
+@strawberry.input(description="A custom field to set; a null value removes it.")
+class CustomFieldInput:
+    key: str
+    value: str | None = None
+
+
 @strawberry.type(description="A customer and everything the graph knows about them.")
 class Customer:
     id: strawberry.ID
@@ -145,6 +157,15 @@ class Customer:
         records = await customers.tag_assignments(info, self)
         return [TagAssignment.from_record(record) for record in records]
 
+    @field(
+        description="The scalar properties an import or upsertCustomer gave beyond the model, "
+        "by key, as text. Keys in C360_PERSONAL_FIELDS are masked for roles without "
+        "personal data."
+    )
+    async def fields(self, info: Info) -> list[CustomField]:
+        found = await customers.custom_fields(info, self)
+        return [CustomField(key=key, value=value) for key, value in found if value is not None]
+
     @field(description="The ids of the customers merged into this one (mergeCustomers), by id.")
     async def merged_ids(self, info: Info) -> list[strawberry.ID]:
         return [strawberry.ID(i) for i in await customers.merged_ids(info, self)]
@@ -215,6 +236,11 @@ class CustomerInput:
     city: str | None = strawberry.UNSET
     region: str | None = strawberry.UNSET
     source: str | None = strawberry.UNSET
+    fields: list[CustomFieldInput] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Custom fields to set (a null value removes one); keys are property names "
+        "(letters, digits, _) other than the model's.",
+    )
 
     def given(self) -> dict[str, Any]:
         """The fields the caller gave, by graph property name (camelCase)."""
@@ -229,7 +255,12 @@ class CustomerInput:
             "region": self.region,
             "source": self.source,
         }
-        return {key: value for key, value in values.items() if value is not strawberry.UNSET}
+        given: dict[str, Any] = {
+            key: value for key, value in values.items() if value is not strawberry.UNSET
+        }
+        if isinstance(self.fields, list):
+            given["fields"] = [(item.key, item.value) for item in self.fields]
+        return given
 
 
 @strawberry.type(description="Customers that look like one person, and why.")

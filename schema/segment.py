@@ -22,6 +22,21 @@ from schema.scalars import as_datetime, must
 UNSET: Any = strawberry.UNSET
 
 
+@strawberry.input(description="A custom field (Customer.fields) equal to a text, or one of some.")
+class CustomFieldCondition:
+    key: str
+    equals: str | None = UNSET
+    in_: list[str] | None = strawberry.field(name="in", default=UNSET)
+
+    def to_raw(self) -> dict[str, Any]:
+        raw: dict[str, Any] = {"key": self.key}
+        if self.equals is not UNSET and self.equals is not None:
+            raw["equals"] = self.equals
+        if self.in_ is not UNSET and self.in_ is not None:
+            raw["in"] = list(self.in_)
+        return raw
+
+
 @strawberry.input(
     description="Customers described by conditions; every condition given must hold. See the "
     "contract for each field. Also: an empty list is an error (leave the field out); "
@@ -66,6 +81,10 @@ class SegmentDefinition:
     min_category_views: int | None = strawberry.field(
         default=UNSET, description="Extension: with viewedCategories, at least this many views."
     )
+    fields: list[CustomFieldCondition] | None = strawberry.field(
+        default=UNSET,
+        description="Custom fields (Customer.fields), compared as text: every condition holds.",
+    )
     and_: list[SegmentDefinition] | None = strawberry.field(name="and", default=UNSET)
     or_: list[SegmentDefinition] | None = strawberry.field(name="or", default=UNSET)
     not_: SegmentDefinition | None = strawberry.field(name="not", default=UNSET)
@@ -82,7 +101,7 @@ class SegmentDefinition:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, SegmentDefinition):
+    if isinstance(value, SegmentDefinition | CustomFieldCondition):
         return value.to_raw()
     if isinstance(value, list):
         return [_plain(item) for item in value]

@@ -39,6 +39,16 @@ def mask_phone(phone: str | None) -> str | None:
     return prefix + "*" * (len(digits) - len(kept)) + "".join(kept)
 
 
+def mask_text(value: str | None) -> str | None:
+    """A custom field's value (C360_PERSONAL_FIELDS): an email as emails are masked, anything
+    else down to its first character."""
+    if value is None:
+        return None
+    if "@" in value:
+        return mask_email(value)
+    return f"{value[:1]}***" if value else value
+
+
 def mask_value(key: str, value: Any) -> Any:
     if key == "email":
         return mask_email(value) if isinstance(value, str) else value

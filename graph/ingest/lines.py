@@ -61,8 +61,9 @@ STAGES: Final = frozenset(s.value for s in LifecycleStageName)
 _RESERVED: Final[dict[str, frozenset[str]]] = {
     kind: frozenset(names.split())
     for kind, names in {
+        # (and what c360 derives: an import cannot overwrite it)
         "customer": "kind id name email phone gender birthDate city region source createdAt"
-        " updatedAt",
+        " updatedAt purchaseTotal lastPurchaseAt purchaseCount nameKey merging",
         "product": "kind id sku name category price",
         "tag": "kind id name category description status createdAt parent",
         "interaction": "kind id customerId productId type channel occurredAt amount quantity note",

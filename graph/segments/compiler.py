@@ -152,6 +152,19 @@ class Attribute(Node):
 
 
 @dataclass(frozen=True)
+class CustomField(Node):
+    """A custom field, as text, is one of the values (its key is a parameter too: the property
+    is read by name, `c[$p]`, since custom fields are anyone's; no index serves them)."""
+
+    key: str
+    values: tuple[str, ...]
+    nullable = True
+
+    def render(self, p: Params) -> str:
+        return f"toString(c[{p(self.key)}]) IN {p(self.values)}"
+
+
+@dataclass(frozen=True)
 class Age(Node):
     """Whole years on the (UTC) date of asOf: age >= n  <=>  birthDate <= asOf - n years."""
 
@@ -440,6 +453,8 @@ def conditions(d: Definition) -> list[Node]:
         values: tuple[str, ...] | None = getattr(d, key)
         if values:
             out.append(Attribute(prop, values))
+    for condition in d.fields or ():
+        out.append(CustomField(condition.key, condition.values))
     if d.min_age is not None:
         out.append(Age(d.min_age, at_least=True))
     if d.max_age is not None:

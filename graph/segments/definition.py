@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
@@ -27,7 +28,7 @@ from typing import Any
 
 from core.errors import BadUserInput
 from graph.cleansing import normalize_gender, normalize_name
-from graph.model import InteractionType, LifecycleStageName
+from graph.model import CUSTOMER_PROPERTIES, FIELD_KEY, InteractionType, LifecycleStageName
 
 MAX_DEPTH = 8
 MAX_ITEMS = 1000
@@ -36,6 +37,17 @@ MAX_INT = 1_000_000_000
 MAX_DAYS = 36_600  # a century
 MAX_AGE = 200
 MAX_RFM = 15
+
+
+@dataclass(frozen=True)
+class FieldCondition:
+    """A custom field condition: the customer's field `key`, as text, is one of `values`."""
+
+    key: str
+    values: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "in": list(self.values)}
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,7 @@ class Definition:
     max_rfm_score: int | None = None
     viewed_categories: tuple[str, ...] | None = None
     min_category_views: int | None = None
+    fields: tuple[FieldCondition, ...] | None = None  # custom fields, every one must hold
     and_: tuple[Definition, ...] | None = None
     or_: tuple[Definition, ...] | None = None
     not_: Definition | None = None
@@ -82,7 +95,10 @@ class Definition:
                 out[key] = value.to_json()
             elif isinstance(value, tuple):
                 # str() of a StrEnum member is its value
-                out[key] = [v.to_json() if isinstance(v, Definition) else str(v) for v in value]
+                out[key] = [
+                    v.to_json() if isinstance(v, Definition | FieldCondition) else str(v)
+                    for v in value
+                ]
             else:
                 out[key] = value
         return out
@@ -215,11 +231,53 @@ def _value(key: str, value: object, path: str, depth: int, budget: _Budget) -> o
         return _int(value, path, 0, MAX_RFM)
     if key in ("minTotalSpend", "maxTotalSpend"):
         return _float(value, path)
+    if key == "fields":
+        return _field_conditions(value, path)
     if key == "not":
         return _parse(value, path, depth + 1, budget)
     assert key in ("and", "or"), key
     items = _list(value, path)
     return tuple(_parse(item, f"{path}[{i}]", depth + 1, budget) for i, item in enumerate(items))
+
+
+def _field_conditions(value: object, path: str) -> tuple[FieldCondition, ...]:
+    """`[{key, equals}|{key, in}]`: a custom field's key (not one of the model's properties)
+    and the text it must equal, or the texts it must be one of."""
+    out = []
+    for i, item in enumerate(_list(value, path)):
+        where = f"{path}[{i}]"
+        if not isinstance(item, Mapping):
+            raise BadUserInput(where, "must be a CustomFieldCondition object")
+        unknown = sorted(set(item) - {"key", "equals", "in"})
+        if unknown:
+            raise BadUserInput(f"{where}.{unknown[0]}", "is not a CustomFieldCondition field")
+        key = item.get("key")
+        if not isinstance(key, str) or not re.match(FIELD_KEY, key):
+            raise BadUserInput(f"{where}.key", "must be a property name (letters, digits, _)")
+        if key in CUSTOMER_PROPERTIES:
+            raise BadUserInput(
+                f"{where}.key", f"{key!r} is not a custom field (use its own condition)"
+            )
+        equals, among = item.get("equals"), item.get("in")
+        if (equals is None) == (among is None):
+            raise BadUserInput(where, "give exactly one of equals and in")
+        if equals is not None:
+            if not isinstance(equals, str):
+                raise BadUserInput(f"{where}.equals", "must be a string")
+            values: tuple[str, ...] = (equals,)
+        else:
+            values = _strings(among, f"{where}.in", lambda text, _: text)
+        out.append(FieldCondition(key, values))
+    return tuple(out)
+
+
+def uses_fields(definition: Definition, keys: frozenset[str]) -> str | None:
+    """The path of the first condition on a custom field among `keys`, or None."""
+    for path, d in walk(definition):
+        for i, condition in enumerate(d.fields or ()):
+            if condition.key in keys:
+                return f"{path}.fields[{i}]"
+    return None
 
 
 def _check_combinations(d: Definition, path: str) -> None:
