@@ -9,7 +9,10 @@
 //
 // The pattern's upper bound cannot be a parameter: 5 is the largest depth the API accepts.
 // Returns: found, nodes, edges
-OPTIONAL MATCH (c:Customer {id: $customerId})
+OPTIONAL MATCH (listed:Customer {id: $customerId})
+// the id of a customer merged into another (mergeCustomers) means that other one
+OPTIONAL MATCH (:CustomerAlias {id: $customerId})-[:ALIAS_OF]->(survivor:Customer)
+WITH coalesce(listed, survivor) AS c
 CALL (c) {
   MATCH path = (c)-[:HAS_TAG|CHILD_OF|HAD|ABOUT|IN_STAGE|WAS_IN_STAGE|HAS_TASK*1..5]->(n)
   WHERE length(path) <= $depth AND n <> c

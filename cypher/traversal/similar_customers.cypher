@@ -18,7 +18,10 @@
 // Inner nodes carry no labels (HAD leads only to interactions, ABOUT only to products, HAS_TAG
 // only from customers): a label check is a read per row.
 // Returns: found, similar
-OPTIONAL MATCH (c:Customer {id: $customerId})
+OPTIONAL MATCH (listed:Customer {id: $customerId})
+// the id of a customer merged into another (mergeCustomers) means that other one
+OPTIONAL MATCH (:CustomerAlias {id: $customerId})-[:ALIAS_OF]->(survivor:Customer)
+WITH coalesce(listed, survivor) AS c
 CALL (c) {
   WITH c WHERE c IS NOT NULL
   WITH c,

@@ -166,3 +166,14 @@ async def test_imports_take_merged_ids_for_the_survivor(api: Api, graph: Graph) 
                                                  {"name": "VIP"}]}  # fmt: skip
     [count] = await graph.run_text("t", "RETURN COUNT { (:Customer {id: 'm2'}) } AS n")
     assert count == {"n": 0}
+
+
+async def test_traversals_take_merged_ids(api: Api, graph: Graph) -> None:
+    await seed(graph)
+    await api(MERGE, into="m1", **{"from": ["m3"]})
+    data = await api(
+        '{ customerMap(customerId: "m3", depth: 1) { nodes { id } } '
+        'similarCustomers(customerId: "m3") { customer { id } } }'
+    )
+    assert "m1" in {node["id"] for node in data["customerMap"]["nodes"]}
+    assert [s["customer"]["id"] for s in data["similarCustomers"]] == ["m2"]
