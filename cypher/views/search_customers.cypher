@@ -1,12 +1,15 @@
-// Query.searchCustomers: the customers whose id, email ($email, normalised) or phone ($phone,
-// normalised) equals the query (rank 0), whose name key equals $needle (rank 1) or contains
-// it (rank 2); a customer counts once, at its best rank. $limit of them after the key
+// Query.searchCustomers: the customers whose id (or an id merged into them), email ($email,
+// normalised) or phone ($phone, normalised) equals the query (rank 0), whose name key equals
+// $needle (rank 1) or contains it (rank 2); a customer counts once, at its best rank. $limit of them after the key
 // [$afterRank, $afterId] by rank, then id, with everything selected below them, and how many
 // match in all.
 // Projects: Customer
 CALL () {
   CALL () {
     MATCH (found:Customer {id: $query})
+    RETURN found, 0 AS rank
+    UNION ALL
+    MATCH (:CustomerAlias {id: $query})-[:ALIAS_OF]->(found:Customer)  // a merged id
     RETURN found, 0 AS rank
     UNION ALL
     MATCH (found:Customer {email: $email})

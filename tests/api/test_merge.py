@@ -177,3 +177,10 @@ async def test_traversals_take_merged_ids(api: Api, graph: Graph) -> None:
     )
     assert "m1" in {node["id"] for node in data["customerMap"]["nodes"]}
     assert [s["customer"]["id"] for s in data["similarCustomers"]] == ["m2"]
+
+
+async def test_search_finds_the_survivor_by_a_merged_id(api: Api, graph: Graph) -> None:
+    await seed(graph)
+    await api(MERGE, into="m1", **{"from": ["m3"]})
+    found = await api('{ searchCustomers(query: "m3") { edges { node { id } } } }')
+    assert found["searchCustomers"]["edges"] == [{"node": {"id": "m1"}}]
