@@ -28,3 +28,5 @@ CREATE INDEX customer_name_order IF NOT EXISTS FOR (n:Customer) ON (n.name, n.id
 CREATE INDEX customer_created_order IF NOT EXISTS FOR (n:Customer) ON (n.createdAt, n.id);
 CREATE INDEX customer_spend_order IF NOT EXISTS FOR (n:Customer) ON (n.purchaseTotal, n.id);
 CREATE INDEX customer_last_purchase_order IF NOT EXISTS FOR (n:Customer) ON (n.lastPurchaseAt, n.id);
+// duplicateCustomers counts name+birthDate pairs from this index alone.
+CREATE INDEX customer_birth_name IF NOT EXISTS FOR (n:Customer) ON (n.birthDate, n.nameKey);
