@@ -1,12 +1,13 @@
-"""The analytics library as a Neo4j Browser guide: `:guide http://127.0.0.1:8000/guide/analytics`
+"""The analytics library as a Neo4j Browser guide: `:guide http://localhost:8000/guide/analytics`
 (or `:play`) in the Browser the local Neo4j serves, one slide per query.
 
 The Browser of the local Neo4j (neo4j-browser 5.24, the newest on Maven Central) loads a guide
-from a host listed in `browser.remote_content_hostname_whitelist` (the local Neo4j's conf lists
-127.0.0.1 and localhost) and renders each `<slide>`; a `pre.runnable` block goes into the
-editor on a click, or runs from its play icon. Each query's slide has its parameters as
-`:param` blocks (the documented defaults) and then the query, so an analyst sets what to
-change and runs it. Built from the queries' own headers, like `c360 cypher --list`.
+from a host listed in `browser.remote_content_hostname_whitelist`: `localhost` by default,
+which works at once; the local Neo4j's conf adds 127.0.0.1, which counts only once the Browser
+has read the server's settings after connecting. It renders each `<slide>`; a `pre.runnable`
+block goes into the editor on a click, or runs from its play icon. Each query's slide has its
+parameters as `:param` blocks (the documented defaults) and then the query, so an analyst sets
+what to change and runs it. Built from the queries' own headers, like `c360 cypher --list`.
 """
 
 from __future__ import annotations

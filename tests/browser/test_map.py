@@ -38,7 +38,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-LOCAL = re.compile(r"^(https?|wss?)://127\.0\.0\.1[:/]")
+LOCAL = re.compile(r"^(https?|wss?)://(127\.0\.0\.1|localhost)[:/]")
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="no /usr/bin/chromium: run scripts/bootstrap"
