@@ -63,28 +63,15 @@ class TimelineKind(StrEnum):
     PROFILE_UPDATED = "PROFILE_UPDATED"
 
 
-# A Customer's properties that the model defines or derives; every other scalar property is a
+# The contract's Customer properties, in its order (exports use it as their columns).
+CUSTOMER_MODEL = (
+    "id", "name", "email", "phone", "gender", "birthDate", "city", "region", "source",
+    "createdAt", "updatedAt",
+)  # fmt: skip
+# What c360 derives on a customer (an import cannot set it).
+CUSTOMER_DERIVED = ("purchaseTotal", "lastPurchaseAt", "purchaseCount", "nameKey", "merging")
+# Every property of the model, the owner and the derived ones; any other scalar property is a
 # custom field (Customer.fields), given by imports or upsertCustomer(input: {fields}).
-CUSTOMER_PROPERTIES = frozenset(
-    [
-        "id",
-        "name",
-        "email",
-        "phone",
-        "gender",
-        "birthDate",
-        "city",
-        "region",
-        "source",
-        "createdAt",
-        "updatedAt",
-        "owner",
-        "purchaseTotal",
-        "lastPurchaseAt",
-        "purchaseCount",
-        "nameKey",
-        "merging",
-    ]
-)
+CUSTOMER_PROPERTIES = frozenset((*CUSTOMER_MODEL, "owner", *CUSTOMER_DERIVED))
 # What a custom field's key may look like (a property name).
 FIELD_KEY = r"^[A-Za-z_][A-Za-z0-9_]*$"

@@ -26,7 +26,13 @@ from graph.cleansing import (
     parse_date,
     parse_datetime,
 )
-from graph.model import PRODUCT_INTERACTIONS, InteractionType, LifecycleStageName
+from graph.model import (
+    CUSTOMER_DERIVED,
+    CUSTOMER_MODEL,
+    PRODUCT_INTERACTIONS,
+    InteractionType,
+    LifecycleStageName,
+)
 
 Row = dict[str, Any]
 Op = tuple[str, Row]
@@ -61,9 +67,8 @@ STAGES: Final = frozenset(s.value for s in LifecycleStageName)
 _RESERVED: Final[dict[str, frozenset[str]]] = {
     kind: frozenset(names.split())
     for kind, names in {
-        # (and what c360 derives: an import cannot overwrite it)
-        "customer": "kind id name email phone gender birthDate city region source createdAt"
-        " updatedAt purchaseTotal lastPurchaseAt purchaseCount nameKey merging",
+        # the model's fields, and what c360 derives (an import cannot overwrite it)
+        "customer": " ".join(("kind", *CUSTOMER_MODEL, *CUSTOMER_DERIVED)),
         "product": "kind id sku name category price",
         "tag": "kind id name category description status createdAt parent",
         "interaction": "kind id customerId productId type channel occurredAt amount quantity note",

@@ -21,6 +21,7 @@ from neo4j.time import Date, DateTime
 
 from core.errors import NotFound
 from graph.db import Graph
+from graph.model import CUSTOMER_MODEL
 from graph.rows import CustomerRow
 from graph.segments import saved
 from graph.segments.compiler import compile_segment
@@ -28,19 +29,7 @@ from graph.segments.definition import Definition, load_definition
 from graph.segments.evaluation import check
 from security.masking import mask_value
 
-COLUMNS = (
-    "id",
-    "name",
-    "email",
-    "phone",
-    "gender",
-    "birthDate",
-    "city",
-    "region",
-    "source",
-    "createdAt",
-    "updatedAt",
-)
+COLUMNS = CUSTOMER_MODEL
 
 
 class ExportFormat(enum.StrEnum):

@@ -31,27 +31,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from graph.model import CUSTOMER_MODEL
 from graph.queries import all_queries
 from graph.translate.selection import Selection
 
 # The GraphQL fields of each node type that are node properties of the same name.
 PROPERTIES: dict[str, frozenset[str]] = {
-    "Customer": frozenset(
-        [
-            "id",
-            "name",
-            "email",
-            "phone",
-            "gender",
-            "birthDate",
-            "city",
-            "region",
-            "source",
-            "owner",
-            "createdAt",
-            "updatedAt",
-        ]
-    ),
+    "Customer": frozenset((*CUSTOMER_MODEL, "owner")),
     "Tag": frozenset({"id", "name", "category", "description", "status"}),
     "Product": frozenset({"id", "sku", "name", "category", "price"}),
     "Interaction": frozenset({"id", "type", "occurredAt", "channel", "amount", "quantity", "note"}),
