@@ -43,6 +43,12 @@ class LinkageAction(StrEnum):
     ASSIGN_OWNER = "ASSIGN_OWNER"
 
 
+class TaskStatus(StrEnum):
+    OPEN = "OPEN"
+    DONE = "DONE"
+    CANCELLED = "CANCELLED"
+
+
 class TagChange(StrEnum):
     ADDED = "ADDED"
     REMOVED = "REMOVED"

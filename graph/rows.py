@@ -88,7 +88,11 @@ class TaskRow(TypedDict):
     id: str
     title: str
     createdAt: DateTime
+    customerId: NotRequired[str]
     dueAt: NotRequired[DateTime | None]
+    status: NotRequired[str]  # absent: OPEN (tasks made before tasks had one)
+    assignee: NotRequired[str | None]
+    completedAt: NotRequired[DateTime | None]
     rule: NotRequired[LinkageRuleRow | None]
 
 

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from graph.model import LinkageAction
+from graph.model import LinkageAction, TaskStatus
 from graph.rows import LinkageRuleRow, TaskRow
 from graph.rules import linkage
+from resolvers import tasks
+from resolvers.context import Info
+from resolvers.pagination import EdgePage
+from schema.fields import field
+from schema.pagination import PageInfo
 from schema.scalars import as_datetime, must
 from schema.tag import Tag
+
+if TYPE_CHECKING:
+    from schema.customer import Customer
 
 strawberry.enum(LinkageAction, description="What a linkage rule does when its tag is gained.")
 
@@ -67,13 +76,20 @@ class LinkageRule:
         )
 
 
-@strawberry.type(description="A follow-up created by a linkage rule.")
+strawberry.enum(TaskStatus, description="Where a task stands.")
+
+
+@strawberry.type(description="A follow-up: made by hand (createTask) or by a linkage rule.")
 class Task:
     id: strawberry.ID
     title: str
     due_at: datetime | None
     created_at: datetime
-    rule: LinkageRule | None
+    rule: LinkageRule | None = strawberry.field(description="The linkage rule that made it.")
+    status: TaskStatus
+    assignee: str | None
+    completed_at: datetime | None = strawberry.field(description="When it became DONE.")
+    customer_id: strawberry.Private[str | None]
 
     @classmethod
     def from_record(cls, record: TaskRow) -> Task:
@@ -84,4 +100,33 @@ class Task:
             due_at=as_datetime(record.get("dueAt")),
             created_at=must(as_datetime(record["createdAt"])),
             rule=None if rule is None else LinkageRule.from_record(rule),
+            status=TaskStatus(record.get("status") or "OPEN"),
+            assignee=record.get("assignee"),
+            completed_at=as_datetime(record.get("completedAt")),
+            customer_id=record.get("customerId"),
         )
+
+    @field(description="The customer it is about.")
+    async def customer(self, info: Info) -> Annotated[Customer, strawberry.lazy("schema.customer")]:
+        from schema.customer import Customer  # the module that imports this one
+
+        assert self.customer_id is not None
+        return Customer.from_record(await tasks.customer(info, self.customer_id))
+
+
+@strawberry.type
+class TaskEdge:
+    cursor: str
+    node: Task
+
+
+@strawberry.type(description="A page of tasks: by dueAt (none last), then id.")
+class TaskConnection:
+    edges: list[TaskEdge]
+    page_info: PageInfo
+    total_count: int = strawberry.field(description="Tasks that match in all.")
+
+    @classmethod
+    def of(cls, page: EdgePage[TaskRow]) -> TaskConnection:
+        edges = [TaskEdge(cursor=e.cursor, node=Task.from_record(e.node)) for e in page.edges]
+        return cls(edges=edges, page_info=PageInfo.of(page), total_count=page.total_count)

@@ -7,13 +7,13 @@ from typing import Annotated
 
 import strawberry
 
-from graph.model import LifecycleStageName
-from resolvers import linkage, mutations, segments, tag_rules
+from graph.model import LifecycleStageName, TaskStatus
+from resolvers import linkage, mutations, segments, tag_rules, tasks
 from resolvers.context import Info
 from schema.args import given
 from schema.customer import Customer, CustomerInput
 from schema.fields import mutation
-from schema.linkage import LinkageRule, LinkageRuleInput
+from schema.linkage import LinkageRule, LinkageRuleInput, Task
 from schema.segment import Segment, SegmentDefinition, SegmentSnapshot
 from schema.tag import Tag
 from schema.tag_rule import TagRule, TagRuleRun
@@ -61,6 +61,34 @@ class Mutation:
     )
     async def rename_tag(self, info: Info, name: str, new_name: str) -> Tag:
         return Tag.from_record(await mutations.rename_tag(info, name, new_name))
+
+    @mutation(description="An OPEN task for the customer (by id, or a merged id).")
+    async def create_task(
+        self,
+        info: Info,
+        customer_id: strawberry.ID,
+        title: str,
+        due_at: datetime | None = None,
+        assignee: str | None = None,
+    ) -> Task:
+        return Task.from_record(await tasks.create(info, customer_id, title, due_at, assignee))
+
+    @mutation(
+        description="Change a task where given (a null assignee or dueAt clears it). DONE "
+        "stamps completedAt; leaving DONE clears it. An unknown id is NOT_FOUND."
+    )
+    async def update_task(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        status: TaskStatus | None = strawberry.UNSET,
+        assignee: str | None = strawberry.UNSET,
+        due_at: datetime | None = strawberry.UNSET,
+        title: str | None = strawberry.UNSET,
+    ) -> Task:
+        given_args = {"status": status, "assignee": assignee, "dueAt": due_at, "title": title}
+        changes = {k: v for k, v in given_args.items() if v is not strawberry.UNSET}
+        return Task.from_record(await tasks.update(info, id, changes))
 
     @mutation(
         description="Everything of each `from` customer moves to `into`: interactions, tag "

@@ -7,14 +7,24 @@ from typing import Annotated
 
 import strawberry
 
-from graph.model import LifecycleStageName
-from resolvers import audit, customers, linkage, products, segments, tag_rules, tags, traversal
+from graph.model import LifecycleStageName, TaskStatus
+from resolvers import (
+    audit,
+    customers,
+    linkage,
+    products,
+    segments,
+    tag_rules,
+    tags,
+    tasks,
+    traversal,
+)
 from resolvers.context import Info
 from schema.args import given
 from schema.audit import AuditEntry
 from schema.customer import Customer, CustomerOrder, DuplicateGroupConnection
 from schema.fields import field
-from schema.linkage import LinkageRule
+from schema.linkage import LinkageRule, TaskConnection
 from schema.pagination import Connection
 from schema.product import Product
 from schema.segment import Segment, SegmentDefinition, SegmentDiff, SegmentPreview
@@ -75,6 +85,25 @@ class Query:
                 info, definition.to_raw(), given(as_of), request, plain
             )
         return Connection.of(page, Customer.from_record)
+
+    @field(
+        description="A work queue: tasks by dueAt ascending (those without one last), then "
+        "id; of these statuses (a rule's older tasks are OPEN), this assignee, due before "
+        "this time, when given."
+    )
+    async def tasks(
+        self,
+        info: Info,
+        status: list[TaskStatus] | None = strawberry.UNSET,
+        assignee: str | None = strawberry.UNSET,
+        due_before: datetime | None = strawberry.UNSET,
+        first: int | None = 20,
+        after: str | None = strawberry.UNSET,
+    ) -> TaskConnection:
+        page = await tasks.queue(
+            info, given(status), given(assignee), given(due_before), first, given(after)
+        )
+        return TaskConnection.of(page)
 
     @field(
         description="Groups of customers that share a normalised email, a normalised phone, or "

@@ -51,6 +51,8 @@ MUTATION_AREAS: dict[str, Area] = {
     "upsertCustomer": Area.CUSTOMERS,
     "eraseCustomer": Area.ERASURE,
     "mergeCustomers": Area.CUSTOMERS,
+    "createTask": Area.CUSTOMERS,
+    "updateTask": Area.CUSTOMERS,
     "assignTags": Area.TAG_ASSIGNMENTS,
     "removeTags": Area.TAG_ASSIGNMENTS,
     "setStage": Area.STAGES,

@@ -30,6 +30,8 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "eraseCustomer": ('mutation { eraseCustomer(id: "nope") }', {}),
     "mergeCustomers": ('mutation { mergeCustomers(into: "c1", from: ["nope"]) { id } }', {}),
+    "createTask": ('mutation { createTask(customerId: "c1", title: "Call") { id } }', {}),
+    "updateTask": ('mutation { updateTask(id: "nope", status: DONE) { id } }', {}),
     "assignTags": ('mutation { assignTags(customerId: "c3", tags: ["Risk"]) { id } }', {}),
     "removeTags": ('mutation { removeTags(customerId: "c1", tags: ["VIP"]) { id } }', {}),
     "setStage": ('mutation { setStage(customerId: "c3", stage: NEW) { id } }', {}),
@@ -69,6 +71,7 @@ ALLOWED_OUTCOME: dict[str, str | None] = dict.fromkeys(MUTATIONS) | {
     "snapshotSegment": "NOT_FOUND",
     "eraseCustomer": "NOT_FOUND",
     "mergeCustomers": "NOT_FOUND",
+    "updateTask": "NOT_FOUND",
 }
 
 

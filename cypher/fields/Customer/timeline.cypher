@@ -5,7 +5,7 @@
 //                    id: the tag's (a tag merged away: the tag its name now means)
 //   STAGE_CHANGED    each IN_STAGE / WAS_IN_STAGE span, at its start; id: the stage
 //   OWNER_CHANGED, PROFILE_UPDATED, MERGED  (:CustomerChange {customerId}); id: the change's
-//   TASK_CREATED     (c)-[:HAS_TASK]->(:Task), at createdAt; id: the task's
+//   TASK_CREATED/DONE (c)-[:HAS_TASK]->(:Task), at createdAt / completedAt; id: the task's
 // $kinds (null: all) filters; $limit items after the cursor ($afterSeconds, $afterNanos,
 // $afterRank, $afterId; nulls: from the newest) are returned, and how many match in all.
 // A customer's history is tens to hundreds of items: it is ordered whole, then cut.
@@ -44,12 +44,19 @@
     RETURN {{change}} {.*} AS {{item}}
     UNION ALL
     MATCH ({{this}})-[:HAS_TASK]->({{task}}:Task)
-    WHERE $kinds IS NULL OR 'TASK_CREATED' IN $kinds
     OPTIONAL MATCH ({{task}})-[:CREATED_BY]->({{linkage}}:LinkageRule)-[:WHEN_ADDED]->({{when}}:Tag)
-    RETURN {at: {{task}}.createdAt, kind: 'TASK_CREATED', id: {{task}}.id,
-            actor: 'rule:' + {{linkage}}.id,
-            task: {{task}} {.*, rule: CASE WHEN {{linkage}} IS NULL THEN null
-                                          ELSE {{linkage}} {.*, tag: {{when}} {.*}} END}} AS {{item}}
+    // the task's properties as a map: a key no task has yet (completedAt) reads null, where
+    // naming it as a property would make Neo4j warn about an unknown key on every query
+    WITH {{task}}, {{linkage}}, {{when}}, {{task}} {.*} AS {{props}}
+    UNWIND [['TASK_CREATED', {{props}}.createdAt,
+             coalesce('rule:' + {{linkage}}.id, {{props}}.createdBy)],
+            ['TASK_DONE', {{props}}.completedAt, {{props}}.completedBy]] AS {{moment}}
+    WITH {{task}}, {{linkage}}, {{when}}, {{props}}, {{moment}}
+    WHERE {{moment}}[1] IS NOT NULL AND ($kinds IS NULL OR {{moment}}[0] IN $kinds)
+    RETURN {at: {{moment}}[1], kind: {{moment}}[0], id: {{task}}.id, actor: {{moment}}[2],
+            task: {{props}} {.*, customerId: {{this}}.id,
+                             rule: CASE WHEN {{linkage}} IS NULL THEN null
+                                        ELSE {{linkage}} {.*, tag: {{when}} {.*}} END}} AS {{item}}
   }
   WITH {{item}}, {{item}}.at.epochSeconds AS {{s}}, {{item}}.at.nanosecond AS {{ns}},
        {INTERACTION: 0, TAG_ADDED: 1, TAG_REMOVED: 2, STAGE_CHANGED: 3, OWNER_CHANGED: 4,

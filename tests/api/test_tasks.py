@@ -1,0 +1,126 @@
+"""The work queue: createTask, updateTask, Query.tasks (by dueAt, none last, then id)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from graph.db import Graph
+from tests.api.conftest import Api, snapshot
+
+CREATE = """
+mutation ($c: ID!, $t: String!, $d: DateTime, $a: String) {
+  createTask(customerId: $c, title: $t, dueAt: $d, assignee: $a) {
+    id title status assignee dueAt completedAt customer { id }
+  }
+}
+"""
+UPDATE = """
+mutation ($id: ID!, $s: TaskStatus, $a: String, $d: DateTime, $t: String) {
+  updateTask(id: $id, status: $s, assignee: $a, dueAt: $d, title: $t) {
+    id title status assignee dueAt completedAt
+  }
+}
+"""
+QUEUE = """
+query ($s: [TaskStatus!], $a: String, $d: DateTime, $first: Int, $after: String) {
+  tasks(status: $s, assignee: $a, dueBefore: $d, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { title status } }
+  }
+}
+"""
+
+
+async def make(api: Api, title: str, due: str | None, assignee: str | None = "li") -> str:
+    data = await api(CREATE, c="c1", t=title, d=due, a=assignee)
+    task_id: str = data["createTask"]["id"]
+    return task_id
+
+
+def titles(data: dict[str, Any]) -> list[str]:
+    return [edge["node"]["title"] for edge in data["tasks"]["edges"]]
+
+
+async def test_a_queue_by_due_time_filtered_and_paged(api: Api, shop: Graph) -> None:
+    created = await api(CREATE, c="c1", t=" 回访 ", d="2026-12-03T09:00:00Z", a="li")
+    assert created["createTask"] == {
+        "id": created["createTask"]["id"], "title": "回访", "status": "OPEN", "assignee": "li",
+        "dueAt": "2026-12-03T09:00:00Z", "completedAt": None, "customer": {"id": "c1"},
+    }  # fmt: skip
+    await make(api, "寄样品", "2026-12-01T09:00:00Z")
+    await make(api, "someday", None)
+    await make(api, "王's call", "2026-12-02T09:00:00Z", assignee="wang")
+    assert titles(await api(QUEUE)) == ["寄样品", "王's call", "回访", "someday"]
+    assert titles(await api(QUEUE, a="li", d="2026-12-04T00:00:00Z")) == ["寄样品", "回访"]
+    seen: list[str] = []
+    after = None
+    while True:
+        page = await api(QUEUE, first=1, after=after)
+        seen += titles(page)
+        assert page["tasks"]["totalCount"] == 4
+        if not page["tasks"]["pageInfo"]["hasNextPage"]:
+            break
+        after = page["tasks"]["pageInfo"]["endCursor"]
+    assert seen == ["寄样品", "王's call", "回访", "someday"]
+
+
+async def test_done_stamps_and_reopening_clears(api: Api, shop: Graph) -> None:
+    task = await make(api, "回访", "2026-12-03T09:00:00Z")
+    before = datetime.now(UTC)
+    done = (await api(UPDATE, id=task, s="DONE"))["updateTask"]
+    assert done["status"] == "DONE" and done["assignee"] == "li"
+    assert datetime.fromisoformat(done["completedAt"]) >= before.replace(microsecond=0)
+    again = (await api(UPDATE, id=task, t="回访客户"))["updateTask"]
+    assert again["completedAt"] == done["completedAt"]  # still DONE: unchanged
+    reopened = (await api(UPDATE, id=task, s="OPEN", a=None, d=None))["updateTask"]
+    assert reopened == {"id": task, "title": "回访客户", "status": "OPEN", "assignee": None,
+                        "dueAt": None, "completedAt": None}  # fmt: skip
+    assert titles(await api(QUEUE, s=["DONE"])) == []
+    await api(UPDATE, id=task, s="CANCELLED")
+    assert titles(await api(QUEUE, s=["CANCELLED"])) == ["回访客户"]
+
+
+async def test_linkage_tasks_are_ordinary_tasks(api: Api, shop: Graph) -> None:
+    await api(
+        'mutation { createLinkageRule(input: {name: "r", whenTagAdded: "Risk", '
+        'action: CREATE_TASK, taskTitle: "Call"}) { id } }'
+    )
+    await api('mutation { assignTags(customerId: "c2", tags: ["Risk"]) { id } }')
+    queue = await api(
+        "{ tasks { edges { node { id title status customer { id } rule { name } } } } }"
+    )
+    [task] = [edge["node"] for edge in queue["tasks"]["edges"]]
+    assert (task["title"], task["status"], task["customer"], task["rule"]) == (
+        "Call", "OPEN", {"id": "c2"}, {"name": "r"})  # fmt: skip
+    done = (await api(UPDATE, id=task["id"], s="DONE"))["updateTask"]
+    assert done["status"] == "DONE"
+
+
+async def test_bad_input_writes_nothing(api: Api, shop: Graph) -> None:
+    before = await snapshot(shop)
+    for variables, code, field in (
+        ({"c": "nobody", "t": "x"}, "NOT_FOUND", "customerId"),
+        ({"c": "c1", "t": "  "}, "BAD_USER_INPUT", "title"),
+    ):
+        error = await api.error(CREATE, **variables)
+        assert error["extensions"] == {"code": code, "field": field}
+    error = await api.error(UPDATE, id="nope", s="DONE")
+    assert error["extensions"] == {"code": "NOT_FOUND", "field": "id"}
+    assert await snapshot(shop) == before
+    error = await api.error(QUEUE, after="nope")
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}
+
+
+async def test_tasks_on_the_timeline(api: Api, shop: Graph) -> None:
+    task = await make(api, "回访", None)
+    await api(UPDATE, id=task, s="DONE")
+    timeline = await api(
+        '{ customer(id: "c1") { timeline(kinds: [TASK_CREATED, TASK_DONE]) { '
+        "edges { node { kind summary actor task { title status } } } } } }"
+    )
+    items = [edge["node"] for edge in timeline["customer"]["timeline"]["edges"]]
+    assert [(i["kind"], i["summary"], i["actor"]) for i in items] == [
+        ("TASK_DONE", "Task 回访 done by tester", "tester"),
+        ("TASK_CREATED", "Task 回访 created by tester", "tester"),
+    ]
+    assert items[0]["task"] == {"title": "回访", "status": "DONE"}
