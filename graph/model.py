@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 
 class InteractionType(StrEnum):
@@ -81,3 +82,6 @@ CUSTOMER_DERIVED = ("purchaseTotal", "lastPurchaseAt", "purchaseCount", "nameKey
 CUSTOMER_PROPERTIES = frozenset((*CUSTOMER_MODEL, "owner", *CUSTOMER_DERIVED))
 # What a custom field's key may look like (a property name).
 FIELD_KEY = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+# An argument an update (updateTag, updateTask) leaves as it is, where None means "clear it".
+UNSET: Any = object()

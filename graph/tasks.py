@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
 from core.errors import NotFound
 from graph.db import Graph
+from graph.model import UNSET
 from graph.paging import Page
 from graph.rows import TaskRow
-
-UNSET: Any = object()  # an updateTask field left as it is
 
 
 async def create(

@@ -32,7 +32,7 @@ def actor(info: Info) -> str:
     return principal.subject
 
 
-async def _customer_id(info: Info, value: str, field: str = "customerId") -> str:
+async def current_customer_id(info: Info, value: str, field: str = "customerId") -> str:
     """The id checked, and what it means now (a merged customer's id: the survivor's)."""
     given = clean.required(value, field)
     return (await graph_customers.current_ids(info.context.graph, [given]))[given]
@@ -41,7 +41,7 @@ async def _customer_id(info: Info, value: str, field: str = "customerId") -> str
 async def assign_tags(info: Info, customer_id: str, tags: list[str]) -> CustomerRow:
     return await graph_customers.assign_tags(
         info.context.graph,
-        await _customer_id(info, customer_id),
+        await current_customer_id(info, customer_id),
         clean.tag_names(tags),
         actor(info),
     )
@@ -50,7 +50,7 @@ async def assign_tags(info: Info, customer_id: str, tags: list[str]) -> Customer
 async def remove_tags(info: Info, customer_id: str, tags: list[str]) -> CustomerRow:
     return await graph_customers.remove_tags(
         info.context.graph,
-        await _customer_id(info, customer_id),
+        await current_customer_id(info, customer_id),
         clean.tag_names(tags),
         actor(info),
     )
@@ -100,7 +100,7 @@ async def update_tag(info: Info, name: str, changes: dict[str, str | None]) -> T
 
 
 async def erase_customer(info: Info, customer_id: str) -> bool:
-    await erasure.erase(info.context.graph, await _customer_id(info, customer_id, "id"))
+    await erasure.erase(info.context.graph, await current_customer_id(info, customer_id, "id"))
     return True
 
 
@@ -128,5 +128,5 @@ async def deprecate_tag(info: Info, name: str) -> TagRow:
 
 async def set_stage(info: Info, customer_id: str, stage: LifecycleStageName) -> CustomerRow:
     return await graph_customers.set_stage(
-        info.context.graph, await _customer_id(info, customer_id), stage.value, actor(info)
+        info.context.graph, await current_customer_id(info, customer_id), stage.value, actor(info)
     )

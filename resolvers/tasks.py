@@ -11,7 +11,7 @@ from graph.model import TaskStatus
 from graph.rows import CustomerRow, TaskRow
 from resolvers import clean
 from resolvers.context import Info
-from resolvers.mutations import _customer_id, actor
+from resolvers.mutations import actor, current_customer_id
 from resolvers.pagination import EdgePage, check_first, decode_cursor, edge_page
 
 MAX_TITLE = 500
@@ -27,9 +27,10 @@ def _title(value: str, field: str) -> str:
 async def create(
     info: Info, customer_id: str, title: str, due_at: datetime | None, assignee: str | None
 ) -> TaskRow:
+    customer = await current_customer_id(info, customer_id)
     return await graph_tasks.create(
-        info.context.graph, await _customer_id(info, customer_id), title=_title(title, "title"),
-        due_at=due_at, assignee=clean.text(assignee), actor=actor(info),
+        info.context.graph, customer, title=_title(title, "title"), due_at=due_at,
+        assignee=clean.text(assignee), actor=actor(info),
     )  # fmt: skip
 
 

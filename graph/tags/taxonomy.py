@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from core.errors import BadUserInput, NotFound
 from graph.db import Graph
+from graph.model import UNSET
 from graph.rows import TagRow
 from graph.tags import events as tag_events
 
@@ -82,9 +82,6 @@ async def create_tag(
         raise BadUserInput("parent", f"no tag named {parent!r}")
     tag: TagRow = row["tag"]
     return tag
-
-
-UNSET: Any = object()  # a field updateTag leaves as it is
 
 
 async def update(
