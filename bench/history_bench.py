@@ -30,22 +30,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from segment_bench import (  # noqa: E402
+    execute,
     graph_bench_parser,
-    percentile,
     prepare_graph,
     run_on_local_neo4j,
     save_result,
+    summary,
+    timed,
 )
 
-from core.settings import Settings  # noqa: E402
-from graph.db import Graph, graph_session  # noqa: E402
+from graph.db import graph_session  # noqa: E402
 from graph.local.instance import LocalNeo4j  # noqa: E402
-from resolvers.context import Context  # noqa: E402
-from schema.root import schema  # noqa: E402
-from security.roles import Principal, Role  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
-ADMIN = Principal.of("history-bench", [Role.ADMIN])
 TIMELINE = """query ($id: ID!) { customer(id: $id) { timeline(first: 20) {
   totalCount edges { cursor node { at kind summary actor } } } } }"""
 PAST_TAGS = """query ($id: ID!, $asOf: DateTime!) { customer(id: $id) {
@@ -59,31 +56,6 @@ MEMBERS = """query ($id: ID!) { segment(id: $id) { snapshots {
   customers(first: 20) { totalCount edges { node { id name } } } } } }"""
 DELETE = "mutation ($id: ID!) { deleteSegment(id: $id) }"
 console = Console(width=140)
-
-
-async def run(graph: Graph, settings: Settings, document: str, **variables: Any) -> Any:
-    result = await schema.execute(
-        document,
-        variable_values=variables,
-        context_value=Context(graph=graph, settings=settings, principal=ADMIN),
-    )
-    if result.errors:
-        raise SystemExit(f"{document[:40]!r}: {[e.formatted for e in result.errors]}")
-    return result.data
-
-
-async def timed(graph: Graph, settings: Settings, document: str, **variables: Any) -> float:
-    started = time.perf_counter()
-    await run(graph, settings, document, **variables)
-    return (time.perf_counter() - started) * 1000
-
-
-def summary(times: list[float]) -> dict[str, float]:
-    return {
-        "p50_ms": round(statistics.median(times), 2),
-        "p95_ms": round(percentile(times, 95), 2),
-        "max_ms": round(max(times), 2),
-    }
 
 
 async def bench(args: argparse.Namespace, local: LocalNeo4j, bolt_uri: str) -> dict[str, Any]:
@@ -100,7 +72,7 @@ async def bench(args: argparse.Namespace, local: LocalNeo4j, bolt_uri: str) -> d
             ("tags(asOf: a year ago)", PAST_TAGS, {"asOf": "2025-11-01T00:00:00Z"}),
         ):
             for customer_id in ids:  # warm-up
-                await run(graph, settings, document, id=customer_id, **extra)
+                await execute(graph, settings, document, id=customer_id, **extra)
             times = [
                 await timed(graph, settings, document, id=customer_id, **extra)
                 for _ in range(args.repeat)
@@ -108,18 +80,18 @@ async def bench(args: argparse.Namespace, local: LocalNeo4j, bolt_uri: str) -> d
             ]
             reads[name] = summary(times)
         for customer_id in ids:
-            data = await run(graph, settings, TIMELINE, id=customer_id)
+            data = await execute(graph, settings, TIMELINE, id=customer_id)
             items.append(data["customer"]["timeline"]["totalCount"])
         reads["timeline, first 20"]["items_median"] = statistics.median(items)
         reads["timeline, first 20"]["items_max"] = max(items)
 
-        segment_id = (await run(graph, settings, SAVE))["saveSegment"]["id"]
+        segment_id = (await execute(graph, settings, SAVE))["saveSegment"]["id"]
         try:
             taken: list[dict[str, Any]] = []
             seconds: list[float] = []
             for _ in range(args.snapshots):
                 started = time.perf_counter()
-                taken.append((await run(graph, settings, SNAPSHOT, id=segment_id))[
+                taken.append((await execute(graph, settings, SNAPSHOT, id=segment_id))[
                     "snapshotSegment"])  # fmt: skip
                 seconds.append(time.perf_counter() - started)
             writes["snapshotSegment (every customer)"] = {
@@ -131,13 +103,13 @@ async def bench(args: argparse.Namespace, local: LocalNeo4j, bolt_uri: str) -> d
                 ("segmentDiff, first 20 of each", DIFF, pair),
                 ("Segment.snapshots' first pages", MEMBERS, {"id": segment_id}),
             ):
-                await run(graph, settings, document, **variables)
+                await execute(graph, settings, document, **variables)
                 times = [
                     await timed(graph, settings, document, **variables) for _ in range(args.repeat)
                 ]
                 reads[name] = summary(times)
         finally:
-            await run(graph, settings, DELETE, id=segment_id)
+            await execute(graph, settings, DELETE, id=segment_id)
     return {
         "settings": {"customers": args.customers, "sample": args.sample, "repeat": args.repeat},
         "seeding_s": seeding_s,

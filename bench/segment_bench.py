@@ -310,6 +310,38 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[int(rank) - 1]
 
 
+# -- running documents as the API does (in-process, a fresh request context each) ------------
+
+BENCH_ADMIN = Principal.of("bench", [Role.ADMIN])
+
+
+async def execute(graph: Graph, settings: Settings, document: str, **variables: Any) -> Any:
+    """The document's data, executed by the served schema as an admin; exits on an error."""
+    result = await schema.execute(
+        document,
+        variable_values=variables,
+        context_value=Context(graph=graph, settings=settings, principal=BENCH_ADMIN),
+    )
+    if result.errors:
+        raise SystemExit(f"{document[:40]!r}: {[e.formatted for e in result.errors]}")
+    return result.data
+
+
+async def timed(graph: Graph, settings: Settings, document: str, **variables: Any) -> float:
+    """Milliseconds to run the document."""
+    started = time.perf_counter()
+    await execute(graph, settings, document, **variables)
+    return (time.perf_counter() - started) * 1000
+
+
+def summary(times: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": round(statistics.median(times), 2),
+        "p95_ms": round(percentile(times, 95), 2),
+        "max_ms": round(max(times), 2),
+    }
+
+
 async def measure(
     graph: Graph, settings: Settings, chosen: list[Case], warmup: int, repeat: int
 ) -> dict[str, dict[str, Any]]:

@@ -3,10 +3,36 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Hours to resolve a ticket by priority, from LOW to URGENT (../shared/contract/service.graphql).
+DEFAULT_SLA_HOURS: Final = {"LOW": 168.0, "NORMAL": 72.0, "HIGH": 24.0, "URGENT": 4.0}
+
+
+def sla_targets(text: str) -> dict[str, float]:
+    """`URGENT=2,HIGH=12` over the defaults; ValueError naming the part that is wrong."""
+    targets = dict(DEFAULT_SLA_HOURS)
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, sep, hours = part.partition("=")
+        name = name.strip().upper()
+        if not sep or name not in targets:
+            raise ValueError(
+                f"C360_SLA_HOURS: {part!r} is not PRIORITY=HOURS with a priority of "
+                f"{', '.join(targets)}"
+            )
+        try:
+            value = float(hours)
+        except ValueError:
+            value = -1.0
+        if not value > 0 or value == float("inf"):
+            raise ValueError(
+                f"C360_SLA_HOURS: {hours.strip()!r} for {name} is not a number of hours"
+            )
+        targets[name] = value
+    return targets
 
 
 def default_home() -> Path:
@@ -72,6 +98,20 @@ class Settings(BaseSettings):
     # Queries the graph answers whole skip graphql-core's per-field execution
     # (schema/fast_reads.py); off, every request is executed field by field.
     fast_reads: bool = Field(default=True, alias="C360_FAST_READS")
+    # Hours to resolve a ticket, per priority (serviceLevels): PRIORITY=HOURS, comma-separated;
+    # the priorities not named keep their defaults.
+    sla_hours: str = Field(default="", alias="C360_SLA_HOURS")
+
+    @field_validator("sla_hours")
+    @classmethod
+    def _check_sla_hours(cls, value: str) -> str:
+        sla_targets(value)
+        return value
+
+    @property
+    def sla_targets(self) -> dict[str, float]:
+        """Hours to resolve a ticket, per priority from LOW to URGENT."""
+        return sla_targets(self.sla_hours)
 
     @property
     def personal_field_keys(self) -> frozenset[str]:

@@ -26,6 +26,7 @@ async def migrate(graph: Graph) -> MigrationReport:
     # and name keys for searchCustomers.
     await refresh_purchase_totals(graph)
     await graph.write("customers/name_keys")
+    await graph.write("tasks/default_status")
     return MigrationReport(statements=len(schema), stages=len(stages))
 
 

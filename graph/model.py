@@ -50,6 +50,30 @@ class TaskStatus(StrEnum):
     CANCELLED = "CANCELLED"
 
 
+class TicketStatus(StrEnum):
+    OPEN = "OPEN"
+    PENDING = "PENDING"
+    RESOLVED = "RESOLVED"
+    CLOSED = "CLOSED"
+
+
+# A ticket in one of these is resolved (and has resolvedAt); in any other it is open.
+TICKET_RESOLVED = frozenset({TicketStatus.RESOLVED.value, TicketStatus.CLOSED.value})
+
+
+class TicketPriority(StrEnum):
+    LOW = "LOW"
+    NORMAL = "NORMAL"
+    HIGH = "HIGH"
+    URGENT = "URGENT"
+
+
+# What ticket and feedback interactions carry besides the common fields.
+TICKET_FIELDS = ("status", "priority", "assignee", "firstResponseAt", "resolvedAt")
+FEEDBACK_FIELDS = ("score",)
+SCORE_RANGE = (0, 10)
+
+
 class TagChange(StrEnum):
     ADDED = "ADDED"
     REMOVED = "REMOVED"

@@ -64,6 +64,14 @@ class InteractionRow(TypedDict):
     amount: NotRequired[float]
     quantity: NotRequired[int]
     note: NotRequired[str]
+    # TICKET interactions (graph/tickets.py)
+    status: NotRequired[str]
+    priority: NotRequired[str]
+    assignee: NotRequired[str]
+    firstResponseAt: NotRequired[DateTime]
+    resolvedAt: NotRequired[DateTime]
+    # FEEDBACK interactions
+    score: NotRequired[int]
     _fetched: NotRequired[dict[str, Any]]  # by a translated read (graph/views.py)
 
 
@@ -166,3 +174,19 @@ class EdgeRow(TypedDict, Generic[NodeT]):
 
     key: list[Any]
     node: NodeT
+
+
+class ServiceLevelRow(TypedDict):
+    priority: str
+    tickets: int
+    open: int
+    medianFirstResponseMinutes: float | None
+    medianResolutionHours: float | None
+    breached: int
+
+
+class FeedbackSummaryRow(TypedDict):
+    group: str
+    responses: int
+    averageScore: float | None
+    nps: float | None

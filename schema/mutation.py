@@ -8,11 +8,12 @@ from typing import Annotated
 import strawberry
 
 from graph.model import LifecycleStageName, TaskStatus
-from resolvers import linkage, mutations, segments, tag_rules, tasks
+from resolvers import linkage, mutations, segments, tag_rules, tasks, tickets
 from resolvers.context import Info
 from schema.args import given
 from schema.customer import Customer, CustomerInput
 from schema.fields import mutation
+from schema.interaction import Interaction, InteractionInput, TicketUpdate
 from schema.linkage import LinkageRule, LinkageRuleInput, Task
 from schema.segment import Segment, SegmentDefinition, SegmentSnapshot
 from schema.tag import Tag
@@ -72,6 +73,25 @@ class Mutation:
         assignee: str | None = None,
     ) -> Task:
         return Task.from_record(await tasks.create(info, customer_id, title, due_at, assignee))
+
+    @mutation(
+        description="Record a call, email, meeting, ticket, feedback, purchase or view as it "
+        "happens: checked and written as an import line is (the customer's purchase figures "
+        "stay exact). An unknown customer or product is NOT_FOUND, nothing written."
+    )
+    async def record_interaction(self, info: Info, input: InteractionInput) -> Interaction:
+        return Interaction.from_record(await tickets.record(info, input.given()))
+
+    @mutation(
+        description="Change a ticket where given (a null assignee clears it). The first update "
+        "out of OPEN stamps firstResponseAt; RESOLVED or CLOSED stamps resolvedAt, reopening "
+        "clears it."
+    )
+    async def update_ticket(
+        self, info: Info, id: strawberry.ID, input: TicketUpdate
+    ) -> Interaction:
+        record, _ = await tickets.update(info, id, input.given())
+        return Interaction.from_record(record)
 
     @mutation(
         description="Change a task where given (a null assignee or dueAt clears it). DONE "

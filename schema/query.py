@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from graph.model import LifecycleStageName, TaskStatus
+from graph.model import LifecycleStageName, TaskStatus, TicketPriority, TicketStatus
 from resolvers import (
     audit,
     customers,
@@ -17,6 +17,7 @@ from resolvers import (
     tag_rules,
     tags,
     tasks,
+    tickets,
     traversal,
 )
 from resolvers.context import Info
@@ -24,6 +25,7 @@ from schema.args import given
 from schema.audit import AuditEntry
 from schema.customer import Customer, CustomerOrder, DuplicateGroupConnection
 from schema.fields import field
+from schema.interaction import FeedbackSummary, Interaction, ServiceLevel
 from schema.linkage import LinkageRule, TaskConnection
 from schema.pagination import Connection
 from schema.product import Product
@@ -104,6 +106,49 @@ class Query:
             info, given(status), given(assignee), given(due_before), first, given(after)
         )
         return TaskConnection.of(page)
+
+    @field(
+        description="Tickets (TICKET interactions), newest first; of these statuses, "
+        "priorities and assignee, when given."
+    )
+    async def tickets(
+        self,
+        info: Info,
+        status: list[TicketStatus] | None = strawberry.UNSET,
+        priority: list[TicketPriority] | None = strawberry.UNSET,
+        assignee: str | None = strawberry.UNSET,
+        first: int | None = 20,
+        after: str | None = strawberry.UNSET,
+    ) -> Connection[Interaction]:
+        page = await tickets.queue(
+            info, given(status), given(priority), given(assignee), first, given(after)
+        )
+        return Connection.of(page, Interaction.from_record)
+
+    @field(
+        description="How tickets that occurred in [from, to) were served, one row per priority "
+        "from LOW to URGENT, against the targets of C360_SLA_HOURS."
+    )
+    async def service_levels(
+        self, info: Info, from_: Annotated[datetime, strawberry.argument(name="from")], to: datetime
+    ) -> list[ServiceLevel]:
+        rows = await tickets.service_levels(info, from_, to)
+        return [ServiceLevel.from_record(row) for row in rows]
+
+    @field(
+        description="Scored feedback in [from, to) (open bounds when absent): for everyone "
+        "(全部, first), then for the customers of each tag directly below `byTag` (by name), "
+        "a customer counting under a tag when holding it or a tag below it."
+    )
+    async def feedback_summary(
+        self,
+        info: Info,
+        by_tag: str | None = strawberry.UNSET,
+        from_: Annotated[datetime | None, strawberry.argument(name="from")] = strawberry.UNSET,
+        to: datetime | None = strawberry.UNSET,
+    ) -> list[FeedbackSummary]:
+        rows = await tickets.feedback_summary(info, given(by_tag), given(from_), given(to))
+        return [FeedbackSummary.from_record(row) for row in rows]
 
     @field(
         description="Groups of customers that share a normalised email, a normalised phone, or "

@@ -30,7 +30,7 @@ class Area(StrEnum):
     CUSTOMERS = "customers"
     TAG_ASSIGNMENTS = "tag assignments"
     STAGES = "stages"
-    INTERACTIONS = "interactions"  # none yet: interactions come in by import
+    INTERACTIONS = "interactions"  # recordInteraction, updateTicket (and imports)
     TAGS = "tags"
     TAG_RULES = "tag rules"
     LINKAGE_RULES = "linkage rules"
@@ -53,6 +53,8 @@ MUTATION_AREAS: dict[str, Area] = {
     "mergeCustomers": Area.CUSTOMERS,
     "createTask": Area.CUSTOMERS,
     "updateTask": Area.CUSTOMERS,
+    "recordInteraction": Area.INTERACTIONS,
+    "updateTicket": Area.INTERACTIONS,
     "assignTags": Area.TAG_ASSIGNMENTS,
     "removeTags": Area.TAG_ASSIGNMENTS,
     "setStage": Area.STAGES,

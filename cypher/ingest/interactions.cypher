@@ -1,4 +1,7 @@
 // Upsert interactions by id: (customer)-[:HAD]->(interaction)-[:ABOUT]->(product).
+// A ticket (type TICKET) is OPEN and NORMAL unless a line says otherwise (or said before); it
+// has resolvedAt while RESOLVED or CLOSED (the line's, the one it had, or $now) and none while
+// open. Fields of another type's are dropped when a line changes an interaction's type.
 // Then, in the same transaction, every customer the batch touched (an interaction's customer,
 // and its previous one when a line moves it) gets its stored purchase figures recomputed
 // (cypher/customers/purchase_totals.cypher says what they are), under the customer's lock.
@@ -23,6 +26,11 @@ CALL (row, c, p, known, missing) {
   WITH row, c, p WHERE missing IS NULL AND known IS NULL
   CREATE (c)-[:HAD]->(i:Interaction {id: row.id})
   SET i += row.props, i.occurredAt = datetime(row.occurredAt)
+  SET i.status = CASE WHEN i.type = 'TICKET' THEN coalesce(i.status, 'OPEN') END,
+      i.priority = CASE WHEN i.type = 'TICKET' THEN coalesce(i.priority, 'NORMAL') END,
+      i.firstResponseAt = datetime(row.firstResponseAt),
+      i.resolvedAt = CASE WHEN i.status IN ['RESOLVED', 'CLOSED']
+                          THEN coalesce(datetime(row.resolvedAt), $now) END
   WITH i, p WHERE p IS NOT NULL
   CREATE (i)-[:ABOUT]->(p)
 }
@@ -31,7 +39,18 @@ CALL (row, c, p, known, missing) {
 // ABOUT is left alone.
 CALL (row, c, p, known, missing) {
   WITH row, c, p, known AS i WHERE missing IS NULL AND known IS NOT NULL
+  WITH row, c, p, i, coalesce(i.status IN ['RESOLVED', 'CLOSED'], false) AS wasResolved
   SET i += row.props, i.occurredAt = datetime(row.occurredAt)
+  WITH row, c, p, i, wasResolved, i.type = 'TICKET' AS ticket
+  SET i.status = CASE WHEN ticket THEN coalesce(i.status, 'OPEN') END,
+      i.priority = CASE WHEN ticket THEN coalesce(i.priority, 'NORMAL') END,
+      i.assignee = CASE WHEN ticket THEN i.assignee END,
+      i.score = CASE WHEN i.type = 'FEEDBACK' THEN i.score END,
+      i.firstResponseAt = CASE WHEN ticket
+                               THEN coalesce(datetime(row.firstResponseAt), i.firstResponseAt) END
+  SET i.resolvedAt = CASE WHEN NOT coalesce(i.status IN ['RESOLVED', 'CLOSED'], false) THEN null
+                          WHEN row.resolvedAt IS NOT NULL THEN datetime(row.resolvedAt)
+                          WHEN wasResolved THEN i.resolvedAt ELSE $now END
   WITH c, p, i
   CALL (c, i) {
     OPTIONAL MATCH (other:Customer)-[had:HAD]->(i) WHERE other <> c

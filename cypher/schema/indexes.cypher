@@ -30,3 +30,5 @@ CREATE INDEX customer_spend_order IF NOT EXISTS FOR (n:Customer) ON (n.purchaseT
 CREATE INDEX customer_last_purchase_order IF NOT EXISTS FOR (n:Customer) ON (n.lastPurchaseAt, n.id);
 // duplicateCustomers counts name+birthDate pairs from this index alone.
 CREATE INDEX customer_birth_name IF NOT EXISTS FOR (n:Customer) ON (n.birthDate, n.nameKey);
+// The work queue (Query.tasks) is read from dueAt in index order.
+CREATE INDEX task_due IF NOT EXISTS FOR (n:Task) ON (n.dueAt);

@@ -3,22 +3,36 @@
 // anyone), due before $dueBefore (null: any; a task without dueAt is due before nothing);
 // $limit of them after the key [$afterMissing, $afterDue (text), $afterId] (null id: from the
 // start), and how many match in all.
+// Each branch walks an index in the queue's order from the key (dueAt, or id for the tasks
+// without one) and stops at $limit, so a page reads about as many tasks as it returns (and
+// those its filters skip), whatever page it is. A branch that has nothing to give gets a null
+// bound, which its index answers with nothing at once (a WHERE on a parameter alone would be
+// checked only after the whole index was read).
 // Returns: rows, total
-MATCH (c:Customer)-[:HAS_TASK]->(t:Task)
-WHERE ($statuses IS NULL OR coalesce(t.status, 'OPEN') IN $statuses)
-  AND ($assignee IS NULL OR t.assignee = $assignee)
-  AND ($dueBefore IS NULL OR t.dueAt < $dueBefore)
-WITH c, t, t.dueAt IS NULL AS missing
-WITH collect({c: c, t: t, missing: missing}) AS matching
-CALL (matching) {
-  UNWIND matching AS m
-  WITH m.c AS c, m.t AS t, m.missing AS missing, datetime($afterDue) AS after
-  WHERE $afterId IS NULL
-     OR (NOT missing AND NOT $afterMissing
-         AND (t.dueAt > after OR (t.dueAt = after AND t.id > $afterId)))
-     OR (missing AND NOT $afterMissing)
-     OR (missing AND $afterMissing AND t.id > $afterId)
-  WITH c, t, missing ORDER BY missing, t.dueAt, t.id LIMIT $limit
+CALL () {
+  CALL () {
+    WITH CASE WHEN $afterId IS NULL THEN datetime('0001-01-01T00:00:00Z')
+              WHEN $afterMissing THEN null ELSE datetime($afterDue) END AS low
+    MATCH (t:Task)
+    WHERE t.dueAt >= low
+      AND t.dueAt < coalesce($dueBefore, datetime('9999-12-31T23:59:59Z'))
+      AND ($afterId IS NULL OR t.dueAt > low OR t.id > $afterId)
+      AND ($statuses IS NULL OR coalesce(t.status, 'OPEN') IN $statuses)
+      AND ($assignee IS NULL OR t.assignee = $assignee)
+    WITH t ORDER BY t.dueAt, t.id LIMIT $limit
+    RETURN t, false AS missing
+    UNION ALL
+    WITH CASE WHEN $dueBefore IS NOT NULL THEN null
+              WHEN $afterMissing THEN $afterId ELSE '' END AS low
+    MATCH (t:Task)
+    WHERE t.id > low AND t.dueAt IS NULL
+      AND ($statuses IS NULL OR coalesce(t.status, 'OPEN') IN $statuses)
+      AND ($assignee IS NULL OR t.assignee = $assignee)
+    WITH t ORDER BY t.id LIMIT $limit
+    RETURN t, true AS missing
+  }
+  WITH t, missing ORDER BY missing, t.dueAt, t.id LIMIT $limit
+  MATCH (c:Customer)-[:HAS_TASK]->(t)
   OPTIONAL MATCH (t)-[:CREATED_BY]->(rule:LinkageRule)-[:WHEN_ADDED]->(when:Tag)
   RETURN collect({
     key: [missing, toString(t.dueAt), t.id],
@@ -26,4 +40,11 @@ CALL (matching) {
              rule: CASE WHEN rule IS NULL THEN null ELSE rule {.*, tag: when {.*}} END}
   }) AS rows
 }
-RETURN rows, size(matching) AS total
+CALL () {
+  MATCH (t:Task)
+  WHERE ($statuses IS NULL OR coalesce(t.status, 'OPEN') IN $statuses)
+    AND ($assignee IS NULL OR t.assignee = $assignee)
+    AND ($dueBefore IS NULL OR t.dueAt < $dueBefore)
+  RETURN count(t) AS total
+}
+RETURN rows, total

@@ -15,6 +15,7 @@ interaction), then the order-dependent links (a tag's parent, stage moves).
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from typing import Any, Final
 
 from core.errors import BadUserInput
@@ -29,9 +30,15 @@ from graph.cleansing import (
 from graph.model import (
     CUSTOMER_DERIVED,
     CUSTOMER_MODEL,
+    FEEDBACK_FIELDS,
     PRODUCT_INTERACTIONS,
+    SCORE_RANGE,
+    TICKET_FIELDS,
+    TICKET_RESOLVED,
     InteractionType,
     LifecycleStageName,
+    TicketPriority,
+    TicketStatus,
 )
 
 Row = dict[str, Any]
@@ -71,7 +78,13 @@ _RESERVED: Final[dict[str, frozenset[str]]] = {
         "customer": " ".join(("kind", *CUSTOMER_MODEL, *CUSTOMER_DERIVED)),
         "product": "kind id sku name category price",
         "tag": "kind id name category description status createdAt parent",
-        "interaction": "kind id customerId productId type channel occurredAt amount quantity note",
+        "interaction": " ".join(
+            (
+                "kind id customerId productId type channel occurredAt amount quantity note",
+                *TICKET_FIELDS,
+                *FEEDBACK_FIELDS,
+            )
+        ),
     }.items()
 }
 _PROPERTY_NAME: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -169,24 +182,61 @@ def _interaction(obj: dict[str, Any]) -> list[Op]:
         raise BadUserInput("productId", f"is required for a {itype} interaction")
     if (amount := _number(obj, "amount")) is not None:
         props["amount"] = amount
-    if (quantity := obj.get("quantity")) is not None:
-        if type(quantity) is not int:
-            raise BadUserInput("quantity", f"must be a whole number, not {_json_type(quantity)}")
+    if (quantity := _whole(obj, "quantity")) is not None:
         if quantity < 1 or quantity > _INT64_MAX:
             raise BadUserInput("quantity", f"must be at least 1, not {quantity}")
         props["quantity"] = quantity
     for field in ("channel", "note"):
         if (value := _text(obj, field)) is not None:
             props[field] = value
+    times = _ticket(obj, itype, occurred_at, props) if itype == InteractionType.TICKET else {}
+    _only_for(obj, InteractionType.TICKET, TICKET_FIELDS, itype)
+    score = _whole(obj, "score") if itype == InteractionType.FEEDBACK else None
+    if score is not None:
+        low, high = SCORE_RANGE
+        if not low <= score <= high:
+            raise BadUserInput("score", f"must be from {low} to {high}, not {score}")
+        props["score"] = score
+    _only_for(obj, InteractionType.FEEDBACK, FEEDBACK_FIELDS, itype)
     _extras(obj, "interaction", props)
     row = {
         "id": interaction_id,
         "customerId": customer_id,
         "productId": product_id,
         "occurredAt": occurred_at,
+        "firstResponseAt": times.get("firstResponseAt"),
+        "resolvedAt": times.get("resolvedAt"),
         "props": props,
     }
     return [("interaction", row)]
+
+
+def _ticket(obj: dict[str, Any], itype: str, occurred_at: str | None, props: Row) -> Row:
+    """A ticket's status, priority and assignee into `props`; its two times, checked against
+    the ticket's (a time before the ticket opened is a typo, not a fast response)."""
+    status = _choice(obj, "status", TicketStatus)
+    if status is not None:
+        props["status"] = status
+    if (priority := _choice(obj, "priority", TicketPriority)) is not None:
+        props["priority"] = priority
+    if (assignee := _text(obj, "assignee")) is not None:
+        props["assignee"] = assignee
+    opened = parse_datetime(occurred_at, "occurredAt") if occurred_at else None
+    times: Row = {}
+    for field in ("firstResponseAt", "resolvedAt"):
+        value = _datetime(obj, field)
+        if value is not None and opened is not None and parse_datetime(value, field) < opened:
+            raise BadUserInput(field, f"{value} is before the ticket's occurredAt {occurred_at}")
+        times[field] = value
+    if times["resolvedAt"] is not None and status not in TICKET_RESOLVED:
+        raise BadUserInput("resolvedAt", "is only for a RESOLVED or CLOSED ticket (give status)")
+    return times
+
+
+def _only_for(obj: dict[str, Any], itype: str, fields: tuple[str, ...], given: str) -> None:
+    for field in fields:
+        if given != itype and obj.get(field) is not None:
+            raise BadUserInput(field, f"is only for {itype} interactions, not {given}")
 
 
 def _stage(obj: dict[str, Any]) -> list[Op]:
@@ -219,6 +269,25 @@ def _text(obj: dict[str, Any], field: str) -> str | None:
     if type(value) is not str:
         raise BadUserInput(field, f"must be a string, not {_json_type(value)}")
     return value.strip() or None
+
+
+def _choice(obj: dict[str, Any], field: str, choices: type[StrEnum]) -> str | None:
+    """An optional enum value, in any case."""
+    value = _text(obj, field)
+    if value is None:
+        return None
+    if value.upper() not in choices.__members__:
+        raise BadUserInput(field, f"{value!r} is not one of {', '.join(choices)}")
+    return value.upper()
+
+
+def _whole(obj: dict[str, Any], field: str) -> int | None:
+    value = obj.get(field)
+    if value is None:
+        return None
+    if type(value) is not int:
+        raise BadUserInput(field, f"must be a whole number, not {_json_type(value)}")
+    return value
 
 
 def _required_text(obj: dict[str, Any], field: str) -> str:

@@ -241,6 +241,36 @@ def tag_id(name: str) -> str:
     return str(uuid.uuid5(_TAG_NAMESPACE, name))
 
 
+# Tickets: how often each priority occurs, typical minutes to a first response and hours to
+# resolve (exponential around them, so some breach their targets), and who works on them.
+_PRIORITIES: Final = ("LOW", "NORMAL", "HIGH", "URGENT")
+_PRIORITY_WEIGHTS: Final = (20, 55, 18, 7)
+_RESPONSE_MINUTES: Final = {"LOW": 480, "NORMAL": 240, "HIGH": 60, "URGENT": 20}
+_RESOLUTION_HOURS: Final = {"LOW": 96, "NORMAL": 40, "HIGH": 14, "URGENT": 3}
+AGENTS: Final = ("li", "wang", "zhang", "liu", "chen", "yang")
+# Feedback scores 0..10, mostly content (NPS around +20).
+SCORE_WEIGHTS: Final = (2, 1, 2, 2, 3, 5, 7, 11, 17, 22, 28)
+
+
+def ticket_fields(line: dict[str, Any], opened: int, rng: random.Random) -> None:
+    """A ticket's service fields, as of REFERENCE_TIME. `rng` is the ticket's own, apart from
+    the demo's stream, so the rest of the demo graph is what it was before tickets had them."""
+    priority = rng.choices(_PRIORITIES, weights=_PRIORITY_WEIGHTS)[0]
+    line["priority"] = priority
+    line["assignee"] = rng.choice(AGENTS)
+    responded = opened + int(rng.expovariate(1 / _RESPONSE_MINUTES[priority]) * 60)
+    resolved = responded + int(rng.expovariate(1 / _RESOLUTION_HOURS[priority]) * 3600)
+    if responded > _REF_TS:
+        line["status"] = "OPEN"
+        return
+    line["firstResponseAt"] = _iso(responded)
+    if resolved > _REF_TS:
+        line["status"] = "PENDING"
+        return
+    line["status"] = "CLOSED" if rng.random() < 0.7 else "RESOLVED"
+    line["resolvedAt"] = _iso(resolved)
+
+
 def _iso(ts: int) -> str:
     """ISO 8601 in UTC for a Unix time (twice as fast as datetime.isoformat)."""
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
@@ -469,6 +499,12 @@ class _Generator:
             else:
                 line["channel"] = _CHANNEL_OF_TYPE[itype]
                 line["note"] = rng.choice(_NOTES[itype])
+                if itype == "TICKET":
+                    ticket_fields(line, ts, random.Random(self.interaction_no))
+                elif itype == "FEEDBACK":
+                    line["score"] = random.Random(self.interaction_no).choices(
+                        range(11), weights=SCORE_WEIGHTS
+                    )[0]
             interactions.append(line)
         favourite = (
             max(views, key=views.__getitem__) if views and max(views.values()) >= 3 else None

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from graph.model import CUSTOMER_MODEL
+from graph.model import CUSTOMER_MODEL, FEEDBACK_FIELDS, TICKET_FIELDS
 from graph.queries import all_queries
 from graph.translate.selection import Selection
 
@@ -40,7 +40,10 @@ PROPERTIES: dict[str, frozenset[str]] = {
     "Customer": frozenset((*CUSTOMER_MODEL, "owner")),
     "Tag": frozenset({"id", "name", "category", "description", "status"}),
     "Product": frozenset({"id", "sku", "name", "category", "price"}),
-    "Interaction": frozenset({"id", "type", "occurredAt", "channel", "amount", "quantity", "note"}),
+    "Interaction": frozenset(
+        {"id", "type", "occurredAt", "channel", "amount", "quantity", "note"}
+        | {*TICKET_FIELDS, *FEEDBACK_FIELDS}
+    ),
 }
 
 # Properties projected whatever is selected: the schema types are built from them.

@@ -32,6 +32,11 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "mergeCustomers": ('mutation { mergeCustomers(into: "c1", from: ["nope"]) { id } }', {}),
     "createTask": ('mutation { createTask(customerId: "c1", title: "Call") { id } }', {}),
     "updateTask": ('mutation { updateTask(id: "nope", status: DONE) { id } }', {}),
+    "recordInteraction": (
+        'mutation { recordInteraction(input: {customerId: "c1", type: CALL}) { id } }',
+        {},
+    ),
+    "updateTicket": ('mutation { updateTicket(id: "nope", input: {status: CLOSED}) { id } }', {}),
     "assignTags": ('mutation { assignTags(customerId: "c3", tags: ["Risk"]) { id } }', {}),
     "removeTags": ('mutation { removeTags(customerId: "c1", tags: ["VIP"]) { id } }', {}),
     "setStage": ('mutation { setStage(customerId: "c3", stage: NEW) { id } }', {}),
@@ -72,6 +77,7 @@ ALLOWED_OUTCOME: dict[str, str | None] = dict.fromkeys(MUTATIONS) | {
     "eraseCustomer": "NOT_FOUND",
     "mergeCustomers": "NOT_FOUND",
     "updateTask": "NOT_FOUND",
+    "updateTicket": "NOT_FOUND",
 }
 
 

@@ -124,3 +124,34 @@ async def test_tasks_on_the_timeline(api: Api, shop: Graph) -> None:
         ("TASK_CREATED", "Task 回访 created by tester", "tester"),
     ]
     assert items[0]["task"] == {"title": "回访", "status": "DONE"}
+
+
+async def test_every_page_follows_the_queue_order_ties_and_missing_due_times_included(
+    api: Api, shop: Graph
+) -> None:
+    due = ["2026-12-02T09:00:00Z", None, "2026-12-01T09:00:00Z", None, "2026-12-02T09:00:00Z"]
+    made = []
+    for n in range(15):  # by due time (six at each of two, three at one), then six without
+        made.append((due[n % 5], await make(api, f"t{n}", due[n % 5], ["li", "wang"][n % 2])))
+    by_queue = sorted(made, key=lambda m: (m[0] is None, m[0] or "", m[1]))
+    expected = [task for _, task in by_queue]
+    wangs = {task for n, (_, task) in enumerate(made) if n % 2}
+    query = """query ($first: Int, $after: String, $a: String, $s: [TaskStatus!]) {
+      tasks(first: $first, after: $after, assignee: $a, status: $s) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }"""
+    for first in (1, 2, 4):
+        seen: list[str] = []
+        after = None
+        while True:
+            page = (await api(query, first=first, after=after))["tasks"]
+            assert page["totalCount"] == 15
+            seen += [edge["node"]["id"] for edge in page["edges"]]
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+        assert seen == expected, first
+    await api(UPDATE, id=expected[0], s="DONE")
+    page = (await api(query, first=20, a="wang", s=["OPEN"]))["tasks"]
+    open_wangs = [task for task in expected if task in wangs and task != expected[0]]
+    assert [edge["node"]["id"] for edge in page["edges"]] == open_wangs
+    assert page["totalCount"] == len(open_wangs)

@@ -32,7 +32,7 @@ CALL (e) {
   CALL (rule, c, e) {
     WITH * WHERE rule.action = 'CREATE_TASK'
     CREATE (c)-[:HAS_TASK]->(task:Task {
-      id: randomUUID(), title: rule.taskTitle, createdAt: $now, eventSeq: e.seq,
+      id: randomUUID(), title: rule.taskTitle, createdAt: $now, eventSeq: e.seq, status: 'OPEN',
       dueAt: CASE WHEN rule.dueInDays IS NULL THEN null
                   ELSE $now + duration({days: rule.dueInDays}) END
     })-[:CREATED_BY]->(rule)
