@@ -52,10 +52,10 @@ from core.errors import GraphUnavailable, Unauthenticated
 from core.observe import Metrics, RequestRecord, error_codes
 from core.settings import Settings
 from graph.analytics.guide import browser_guide
+from graph.changes import ChangeFeed
 from graph.db import Graph, counting_round_trips, open_graph
 from graph.deadline import within
 from graph.rules.tag_rules import run_rules
-from graph.tags.feed import TagEventFeed
 from resolvers.context import Context
 from schema.fast_reads import fast_lane
 from schema.root import make_schema
@@ -208,7 +208,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         graph: Graph = request.app.state.graph
-        events: TagEventFeed = request.app.state.events
+        events: ChangeFeed = request.app.state.events
         context = Context(
             graph=graph, settings=self.settings, request=request, events=events,
             metrics=self.metrics,
@@ -572,7 +572,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.graph = await open_graph(settings)
-        app.state.events = TagEventFeed(
+        app.state.events = ChangeFeed(
             app.state.graph, settings.event_poll_s, on_subscribers=graphql.metrics.subscriptions.set
         )
         tasks = [asyncio.create_task(app.state.events.run(), name="tag event feed")]

@@ -141,5 +141,5 @@ def erase(
 
 async def _erase(graph: Graph, customer_id: str) -> None:
     current = (await graph_customers.current_ids(graph, [customer_id]))[customer_id]
-    await erasure.erase(graph, current)
+    await erasure.erase(graph, current, ACTOR)
     await _record(graph, "eraseCustomer", {"id": customer_id})

@@ -37,10 +37,10 @@ def _scrub(value: Any, customer_id: str, personal: frozenset[str]) -> Any:
     return value
 
 
-async def erase(graph: Graph, customer_id: str) -> None:
+async def erase(graph: Graph, customer_id: str, actor: str) -> None:
     """Erase the customer; NotFound (field `id`) when there is none (an erased id included).
     Run it in one transaction (the API's mutation is; the CLI wraps it)."""
-    row = await graph.write_one("customers/erase", customerId=customer_id)
+    row = await graph.write_one("customers/erase", customerId=customer_id, actor=actor)
     if row is None:
         raise NotFound("customer", customer_id, field="id")
     personal = frozenset(value for value in (row["name"], row["email"], row["phone"]) if value)

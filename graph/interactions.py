@@ -12,10 +12,12 @@ from graph.db import Graph
 from graph.rows import InteractionRow
 
 
-async def record(graph: Graph, row: dict[str, Any], now: datetime) -> InteractionRow:
+async def record(graph: Graph, row: dict[str, Any], now: datetime, actor: str) -> InteractionRow:
     """Write one validated interaction line (graph.ingest.lines) and read it back; NotFound
     naming customerId or productId when either is unknown (nothing written then)."""
-    refused = await graph.write("ingest/interactions", rows=[row | {"i": 0}], now=now)
+    refused = await graph.write(
+        "ingest/interactions", rows=[row | {"i": 0, "actor": actor}], now=now
+    )
     if refused:
         field = refused[0]["missing"]
         raise NotFound("customer" if field == "customerId" else "product", row[field], field=field)

@@ -74,6 +74,23 @@ FEEDBACK_FIELDS = ("score",)
 SCORE_RANGE = (0, 10)
 
 
+class ChangeKind(StrEnum):
+    """The kinds of event in the change log (graph/changes.py)."""
+
+    CUSTOMER_UPSERTED = "CUSTOMER_UPSERTED"
+    CUSTOMER_MERGED = "CUSTOMER_MERGED"
+    CUSTOMER_ERASED = "CUSTOMER_ERASED"
+    TAG_ADDED = "TAG_ADDED"
+    TAG_REMOVED = "TAG_REMOVED"
+    STAGE_CHANGED = "STAGE_CHANGED"
+    TASK_CHANGED = "TASK_CHANGED"
+    INTERACTION_RECORDED = "INTERACTION_RECORDED"
+    TICKET_CHANGED = "TICKET_CHANGED"
+
+
+TAG_EVENT_KINDS = frozenset({ChangeKind.TAG_ADDED.value, ChangeKind.TAG_REMOVED.value})
+
+
 class TagChange(StrEnum):
     ADDED = "ADDED"
     REMOVED = "REMOVED"

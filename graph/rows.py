@@ -136,6 +136,24 @@ class AuditEntryRow(TypedDict):
     at: DateTime
 
 
+class ChangeRow(TypedDict):
+    """One event of the change log (graph/changes.py): the common fields, and those of its
+    kind (a tag event's are TagEventRow's)."""
+
+    seq: int
+    kind: str
+    at: DateTime
+    customerId: str
+    actor: NotRequired[str | None]
+    stage: NotRequired[str]  # STAGE_CHANGED
+    taskId: NotRequired[str]  # TASK_CHANGED
+    interactionId: NotRequired[str]  # INTERACTION_RECORDED, TICKET_CHANGED
+    type: NotRequired[str]  # INTERACTION_RECORDED
+    mergedIds: NotRequired[list[str]]  # CUSTOMER_MERGED
+    tagId: NotRequired[str]  # TAG_ADDED, TAG_REMOVED
+    tagName: NotRequired[str]
+
+
 class TagEventRow(TypedDict):
     seq: int
     change: str

@@ -22,28 +22,29 @@ TicketKey = tuple[int, int, str]
 
 async def page(
     graph: Graph, *, statuses: list[str] | None, priorities: list[str] | None,
-    assignee: str | None, limit: int, after: TicketKey | None,
+    assignee: str | None, limit: int, after: TicketKey | None, count: bool = True,
 ) -> Page[InteractionRow]:  # fmt: skip
-    """Tickets newest first (occurredAt, then id, descending), `limit` after the key."""
+    """Tickets newest first (occurredAt, then id, descending), `limit` after the key; with
+    `count`, how many match in all (a read of every ticket), else a total of -1."""
     seconds, nanos, ticket_id = after if after is not None else (None, None, None)
     row = await graph.read_one(
         "tickets/page", statuses=statuses, priorities=priorities, assignee=assignee,
-        limit=limit, afterSeconds=seconds, afterNanos=nanos, afterId=ticket_id,
+        limit=limit, afterSeconds=seconds, afterNanos=nanos, afterId=ticket_id, count=count,
     )  # fmt: skip
     assert row is not None
-    return Page.from_value(row)
+    return Page(rows=row["rows"], total=-1 if row["total"] is None else row["total"])
 
 
 async def update(
     graph: Graph, ticket_id: str, *, status: str | None, priority: str | None,
-    note: str | None, assignee: tuple[bool, str | None],
+    note: str | None, assignee: tuple[bool, str | None], actor: str,
 ) -> tuple[InteractionRow, list[str]]:  # fmt: skip
     """The ticket with the fields given changed (`assignee`: (whether to set it, to what)),
     and the names of the fields whose values changed; NotFound (field id) for no such ticket."""
     set_assignee, new_assignee = assignee
     row = await graph.write_one(
         "tickets/update", ticketId=ticket_id, status=status, priority=priority, note=note,
-        setAssignee=set_assignee, assignee=new_assignee, now=datetime.now(UTC),
+        setAssignee=set_assignee, assignee=new_assignee, now=datetime.now(UTC), actor=actor,
     )  # fmt: skip
     if row is None:
         raise NotFound("ticket", ticket_id, field="id")

@@ -15,9 +15,9 @@ from starlette.websockets import WebSocket
 from core.errors import Unauthenticated
 from core.observe import Metrics
 from core.settings import Settings
+from graph.changes import ChangeFeed
 from graph.db import Graph
 from graph.loaders import Loaders
-from graph.tags.feed import TagEventFeed
 from security.roles import Principal
 
 
@@ -28,7 +28,7 @@ class Context:
     graph: Graph
     settings: Settings
     request: Request | WebSocket | None = None
-    events: TagEventFeed | None = None  # the server's tag event feed (subscriptions)
+    events: ChangeFeed | None = None  # the server's change feed (subscriptions)
     # Who sent the request (None: no valid token, and `auth_error` says why).
     principal: Principal | None = None
     auth_error: Unauthenticated | None = None

@@ -100,7 +100,8 @@ async def update_tag(info: Info, name: str, changes: dict[str, str | None]) -> T
 
 
 async def erase_customer(info: Info, customer_id: str) -> bool:
-    await erasure.erase(info.context.graph, await current_customer_id(info, customer_id, "id"))
+    current = await current_customer_id(info, customer_id, "id")
+    await erasure.erase(info.context.graph, current, actor(info))
     return True
 
 

@@ -33,6 +33,7 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues
 from graphql.language import DirectiveNode
+from strawberry.types.nodes import SelectedField
 
 from core.errors import BadUserInput
 from core.settings import Settings
@@ -262,3 +263,19 @@ async def graph_page(
         loader = info.context.loaders.page_loader(type_name, info.field_name)
         return await loader.load(PageKey.of(parent.id, **params))
     return Page.from_value(value)
+
+
+def asks_for(info: Info, name: str) -> bool:
+    """Whether the field being resolved selects `name` right below it (through fragments),
+    e.g. a connection's totalCount, which costs a count of its own."""
+
+    def found(selections: Iterable[Any]) -> bool:
+        for selection in selections:
+            if isinstance(selection, SelectedField):
+                if selection.name == name:
+                    return True
+            elif found(selection.selections):  # a fragment spread or an inline fragment
+                return True
+        return False
+
+    return any(found(field.selections) for field in info.selected_fields)

@@ -13,6 +13,7 @@ from resolvers import clean
 from resolvers.context import Info
 from resolvers.mutations import actor, current_customer_id
 from resolvers.pagination import EdgePage, check_first, decode_cursor, edge_page
+from resolvers.selection import asks_for
 
 MAX_TITLE = 500
 
@@ -68,6 +69,7 @@ async def queue(
         statuses=None if statuses is None else sorted({s.value for s in statuses}),
         assignee=clean.text(assignee), due_before=due_before, limit=size + 1,
         after=None if key is None else (key[0], key[1], key[2]),
+        count=asks_for(info, "totalCount"),
     )  # fmt: skip
     return edge_page(page, size, has_previous_page=after is not None)
 

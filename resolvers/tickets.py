@@ -17,7 +17,9 @@ from graph.rows import FeedbackSummaryRow, InteractionRow, ServiceLevelRow
 from graph.tags import taxonomy
 from resolvers import clean
 from resolvers.context import Info
+from resolvers.mutations import actor
 from resolvers.pagination import EdgePage, check_first, decode_cursor, edge_page
+from resolvers.selection import asks_for
 
 MAX_NOTE = 10_000
 # A cursor's time must be one Cypher's datetime() accepts: years 0001-9999 here.
@@ -38,7 +40,7 @@ async def record(info: Info, given: dict[str, Any]) -> InteractionRow:
             line[field] = str(line[field])
     _check_note(line.get("note"))
     [(_, row)] = lines.validate("interaction", line)
-    return await graph_interactions.record(info.context.graph, row, now)
+    return await graph_interactions.record(info.context.graph, row, now, actor(info))
 
 
 async def update(
@@ -54,6 +56,7 @@ async def update(
         status=None if status is None else TicketStatus(status).value,
         priority=None if priority is None else TicketPriority(priority).value, note=note,
         assignee=(True, clean.text(given["assignee"])) if "assignee" in given else (False, None),
+        actor=actor(info),
     )  # fmt: skip
 
 
@@ -72,6 +75,7 @@ async def queue(
         priorities=None if priorities is None else sorted({p.value for p in priorities}),
         assignee=clean.text(assignee), limit=size + 1,
         after=None if key is None else (key[0], key[1], key[2]),
+        count=asks_for(info, "totalCount"),
     )  # fmt: skip
     return edge_page(page, size, has_previous_page=after is not None)
 

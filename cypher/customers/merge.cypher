@@ -9,7 +9,8 @@
 //   the source's tag events and changes become the survivor's history;
 //   snapshots that held the source hold the survivor (counted once);
 //   the source's id, and ids merged into it before, become (:CustomerAlias) of the survivor.
-// One (:CustomerChange {kind: 'MERGED', mergedIds}) records it. Checks before writing: a
+// One (:CustomerChange {kind: 'MERGED', mergedIds}) records it, and a CUSTOMER_MERGED change
+// event. Checks before writing: a
 // missing $into or any missing source writes nothing (customer null, or `missing` listed).
 // Returns: customer, missing
 OPTIONAL MATCH (found:Customer {id: $into})
@@ -114,6 +115,8 @@ CALL (into, missing, sources) {
   WITH into, collect(f) AS gone
   CREATE (:CustomerChange {id: randomUUID(), kind: 'MERGED', at: $now, customerId: into.id,
                            actor: $actor, source: 'API', mergedIds: [g IN gone | g.id]})
+  CREATE (:Change:PendingChange {kind: 'CUSTOMER_MERGED', at: $now, customerId: into.id,
+                                 actor: $actor, mergedIds: [g IN gone | g.id]})
   FOREACH (g IN gone | DETACH DELETE g)
   SET into.updatedAt = $now
 }

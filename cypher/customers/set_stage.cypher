@@ -1,6 +1,6 @@
 // Mutation.setStage: move the customer to $stage. The current IN_STAGE becomes a
 // WAS_IN_STAGE {from, to, actor}; the new IN_STAGE gets {since, actor}: who moved it there.
-// Already in $stage: no change.
+// Already in $stage: no change. A move is a STAGE_CHANGED change event.
 // A missing customer (or stage) writes nothing.
 // Returns: customer, stageExists, moved
 OPTIONAL MATCH (c:Customer {id: $customerId})
@@ -13,6 +13,8 @@ OPTIONAL CALL (c, s) {
     DELETE current
   }
   CREATE (c)-[:IN_STAGE {since: datetime(), actor: $actor}]->(s)
+  CREATE (:Change:PendingChange {kind: 'STAGE_CHANGED', at: datetime(), customerId: c.id,
+                                 actor: $actor, stage: s.name})
   RETURN true AS moved
 }
 RETURN c {.*} AS customer, s IS NOT NULL AS stageExists, coalesce(moved, false) AS moved

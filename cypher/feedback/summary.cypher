@@ -7,26 +7,39 @@
 // Returns: group, responses, averageScore, nps
 CALL () {
   MATCH (i:Interaction)
-  WHERE i.type = 'FEEDBACK' AND i.score IS NOT NULL
-    AND ($from IS NULL OR i.occurredAt >= $from) AND ($to IS NULL OR i.occurredAt < $to)
+  WHERE i.type = 'FEEDBACK'
+    AND i.occurredAt >= coalesce($from, datetime('0001-01-01T00:00:00Z'))
+    AND i.occurredAt < coalesce($to, datetime('9999-12-31T23:59:59Z'))
+    AND i.score IS NOT NULL
   RETURN collect(i) AS responses
 }
-// Walking up from each response's customer's tags (a tag has at most one parent) reads each
-// response once, where walking down from each group would read them once per group.
-CALL (responses) {
+// The groups and the tags in each one's subtree (a few dozen tags).
+CALL () {
+  OPTIONAL MATCH (child:Tag)-[:CHILD_OF]->(:Tag {id: $tagId})
+  OPTIONAL MATCH (below:Tag)-[:CHILD_OF*0..]->(child)
+  WITH child, collect(below.id) AS tags ORDER BY child.name
+  RETURN collect(CASE WHEN child IS NOT NULL THEN {name: child.name, tags: tags} END) AS groups
+}
+CALL (responses, groups) {
+  WITH responses, groups, reduce(all = [], g IN groups | all + g.tags) AS groupTags
+  WHERE groups <> []
   UNWIND responses AS i
   MATCH (c:Customer)-[:HAD]->(i)
-  MATCH (c)-[:HAS_TAG]->(:Tag)-[:CHILD_OF*0..]->(child:Tag)-[:CHILD_OF]->(:Tag {id: $tagId})
-  WITH DISTINCT child, i
-  WITH child, collect(i.score) AS scores
-  RETURN collect({name: child.name, scores: scores}) AS grouped
+  WITH c, collect(i.score) AS scores, groups, groupTags
+  // from the groups' tags to their holders, joined with the responses' customers: a tag's
+  // holders are read once, where each customer's own tags would be read per customer
+  MATCH (c)-[:HAS_TAG]->(t:Tag)
+  USING JOIN ON c
+  WHERE t.id IN groupTags
+  UNWIND [g IN groups WHERE t.id IN g.tags | g.name] AS name
+  WITH DISTINCT name, c, scores
+  UNWIND scores AS score
+  WITH name, collect(score) AS scores
+  RETURN collect({name: name, scores: scores}) AS grouped
 }
-OPTIONAL MATCH (child:Tag)-[:CHILD_OF]->(:Tag {id: $tagId})
-WITH responses, grouped, child ORDER BY child.name
-WITH responses, grouped, collect(child.name) AS children
 UNWIND [{group: '全部', scores: [i IN responses | i.score]}]
-       + [name IN children |
-          {group: name, scores: coalesce([g IN grouped WHERE g.name = name][0].scores, [])}]
+       + [g IN groups |
+          {group: g.name, scores: coalesce([x IN grouped WHERE x.name = g.name][0].scores, [])}]
        AS row
 WITH row.group AS group, row.scores AS scores, size(row.scores) AS n
 RETURN group, n AS responses,

@@ -31,6 +31,10 @@ FOREACH (_ IN CASE WHEN NOT created AND changed <> [] THEN [1] ELSE [] END |
                            customerId: c.id, actor: 'import', source: 'IMPORT',
                            fields: changed})
 )
+FOREACH (_ IN CASE WHEN created OR changed <> [] THEN [1] ELSE [] END |
+  CREATE (:Change:PendingChange {kind: 'CUSTOMER_UPSERTED', at: $now, customerId: c.id,
+                                 actor: 'import'})
+)
 WITH row, c, created
 WHERE created AND (
   (c.email IS NOT NULL AND EXISTS { MATCH (other:Customer {email: c.email}) WHERE other <> c })

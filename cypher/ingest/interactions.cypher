@@ -19,7 +19,9 @@ WITH row, c, p, known, previous,
      CASE
        WHEN c IS NULL THEN 'customerId'
        WHEN row.productId IS NOT NULL AND p IS NULL THEN 'productId'
-     END AS missing
+     END AS missing,
+     known {.*, customer: previous.id, product: [(known)-[:ABOUT]->(x:Product) | x.id][0]}
+       AS before
 // A new interaction: plain CREATEs, cheaper than MERGE (the importer never puts one id
 // twice in a batch, and the id constraint still guards against duplicates).
 CALL (row, c, p, known, missing) {
@@ -63,6 +65,17 @@ CALL (row, c, p, known, missing) {
     DELETE about
   }
   MERGE (i)-[:ABOUT]->(p)
+}
+// Each line applied that made or changed something is an INTERACTION_RECORDED change event
+// (by row.actor: an app's user, or the import); a line repeated as it was is none.
+CALL (row, c, missing, before) {
+  WITH * WHERE missing IS NULL
+  MATCH (i:Interaction {id: row.id})
+  WITH * WHERE before IS NULL
+            OR before <> i {.*, customer: c.id, product: [(i)-[:ABOUT]->(x:Product) | x.id][0]}
+  CREATE (:Change:PendingChange {kind: 'INTERACTION_RECORDED', at: $now, customerId: c.id,
+                                 actor: coalesce(row.actor, 'import'), interactionId: row.id,
+                                 type: row.props.type})
 }
 WITH collect(CASE WHEN missing IS NOT NULL THEN {i: row.i, missing: missing} END) AS refused,
      collect(CASE WHEN missing IS NULL THEN c END) + collect(previous) AS touched

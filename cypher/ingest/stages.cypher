@@ -2,6 +2,7 @@
 // closed into (c)-[:WAS_IN_STAGE {from, to}]->(that stage) and a new IN_STAGE starts.
 // A move is skipped unless its `since` is after the current stage's `since` and the stage
 // differs from the current one: history only grows forward, which makes re-import a no-op.
+// Each move is a STAGE_CHANGED change event.
 // Rows are handled in order (each CALL sees the moves made for the rows before it).
 // Returns the rows not applied, with the reason: 'missing' (no such customer) or 'skipped'.
 // Returns: i, outcome
@@ -17,6 +18,8 @@ CALL (row, c) {
   WITH c, s, since, cur, old
   WHERE cur IS NULL OR (old <> s AND (cur.since IS NULL OR cur.since < since))
   CREATE (c)-[:IN_STAGE {since: since, actor: 'import'}]->(s)
+  CREATE (:Change:PendingChange {kind: 'STAGE_CHANGED', at: $now, customerId: c.id,
+                                 actor: 'import', stage: s.name})
   WITH c, since, cur, old
   CALL (c, since, cur, old) {
     WITH c, since, cur, old WHERE cur IS NOT NULL

@@ -18,6 +18,9 @@ CREATE INDEX has_tag_source IF NOT EXISTS FOR ()-[r:HAS_TAG]-() ON (r.source);
 CREATE INDEX has_tag_rule IF NOT EXISTS FOR ()-[r:HAS_TAG]-() ON (r.ruleId);
 // Subscribers read the tag event log in order.
 CREATE INDEX tag_event_seq IF NOT EXISTS FOR (n:TagEvent) ON (n.seq);
+// The change log (graph/changes.py) is read by seq; a customer's changes by customerId.
+CREATE INDEX change_seq IF NOT EXISTS FOR (n:Change) ON (n.seq);
+CREATE INDEX change_customer IF NOT EXISTS FOR (n:Change) ON (n.customerId);
 // auditLog pages newest first.
 CREATE INDEX audit_entry_at IF NOT EXISTS FOR (n:AuditEntry) ON (n.at);
 // Customer.timeline and tags(asOf:) read a customer's history.

@@ -2,7 +2,7 @@
 // the statuses $statuses (null: any; a task without a status is OPEN), of $assignee (null:
 // anyone), due before $dueBefore (null: any; a task without dueAt is due before nothing);
 // $limit of them after the key [$afterMissing, $afterDue (text), $afterId] (null id: from the
-// start), and how many match in all.
+// start), and, when $count, how many match in all (a read of every task; else null).
 // Each branch walks an index in the queue's order from the key (dueAt, or id for the tasks
 // without one) and stops at $limit, so a page reads about as many tasks as it returns (and
 // those its filters skip), whatever page it is. A branch that has nothing to give gets a null
@@ -42,9 +42,10 @@ CALL () {
 }
 CALL () {
   MATCH (t:Task)
-  WHERE ($statuses IS NULL OR coalesce(t.status, 'OPEN') IN $statuses)
+  WHERE t.id >= CASE WHEN $count THEN '' END
+    AND ($statuses IS NULL OR coalesce(t.status, 'OPEN') IN $statuses)
     AND ($assignee IS NULL OR t.assignee = $assignee)
     AND ($dueBefore IS NULL OR t.dueAt < $dueBefore)
   RETURN count(t) AS total
 }
-RETURN rows, total
+RETURN rows, CASE WHEN $count THEN total END AS total

@@ -1,7 +1,7 @@
 // Mutation.updateTask: the task $taskId's title, assignee and dueAt where given ($set*; a null
 // assignee or dueAt clears it) and its status ($status, null: unchanged; a task without one is
 // OPEN). Becoming DONE stamps completedAt/completedBy ($now, $actor); leaving DONE clears
-// them. No row when there is no such task (nothing written).
+// them. A TASK_CHANGED change event. No row when there is no such task (nothing written).
 // Returns: task
 MATCH (c:Customer)-[:HAS_TASK]->(t:Task {id: $taskId})
 WITH c, t, coalesce(t.status, 'OPEN') AS was
@@ -13,4 +13,6 @@ SET t.completedAt = CASE WHEN t.status <> 'DONE' THEN null
                          WHEN was = 'DONE' THEN t.completedAt ELSE $now END,
     t.completedBy = CASE WHEN t.status <> 'DONE' THEN null
                          WHEN was = 'DONE' THEN t.completedBy ELSE $actor END
+CREATE (:Change:PendingChange {kind: 'TASK_CHANGED', at: $now, customerId: c.id, actor: $actor,
+                               taskId: t.id})
 RETURN t {.*, customerId: c.id} AS task

@@ -1,9 +1,11 @@
 // Query.tickets: TICKET interactions, newest first (occurredAt descending, then id
 // descending), of the statuses $statuses and priorities $priorities (null: any) and of
 // $assignee (null: anyone); $limit of them after the key [$afterSeconds, $afterNanos, $afterId]
-// (nulls: from the newest), and how many match in all.
-// The walk follows the (type, occurredAt) index from the key down, so a page reads about as
-// many tickets as it returns, whatever page it is (the filters skip the ones they reject).
+// (nulls: from the newest), and, when $count, how many match in all (else null).
+// The page follows the (type, occurredAt) index down from the key (ordering by type too is
+// what lets the planner take the index's order instead of sorting every ticket), so it reads
+// about as many tickets as it returns, whatever page it is (and those its filters skip). The
+// count reads every ticket: a null bound skips it when not asked for.
 // Returns: rows, total
 CALL () {
   MATCH (i:Interaction)
@@ -11,24 +13,25 @@ CALL () {
     AND i.occurredAt <= CASE WHEN $afterSeconds IS NULL THEN datetime('9999-12-31T23:59:59Z')
                              ELSE datetime({epochSeconds: $afterSeconds, nanosecond: $afterNanos})
                         END
-  WITH i, i.occurredAt.epochSeconds AS s, i.occurredAt.nanosecond AS ns
-  WHERE ($afterId IS NULL OR s < $afterSeconds OR ns < $afterNanos OR i.id < $afterId)
+    // within the bound, an earlier second, an earlier nanosecond or a smaller id is after the key
+    AND ($afterId IS NULL OR i.occurredAt.epochSeconds < $afterSeconds
+         OR i.occurredAt.nanosecond < $afterNanos OR i.id < $afterId)
     AND ($statuses IS NULL OR i.status IN $statuses)
     AND ($priorities IS NULL OR i.priority IN $priorities)
     AND ($assignee IS NULL OR i.assignee = $assignee)
-  WITH i, s, ns ORDER BY i.occurredAt DESC, i.id DESC LIMIT $limit
+  WITH i ORDER BY i.type DESC, i.occurredAt DESC, i.id DESC LIMIT $limit
   MATCH (c:Customer)-[:HAD]->(i)
   RETURN collect({
-    key: [s, ns, i.id],
+    key: [i.occurredAt.epochSeconds, i.occurredAt.nanosecond, i.id],
     node: i {.*, customerId: c.id, productId: [(i)-[:ABOUT]->(p:Product) | p.id][0]}
   }) AS rows
 }
 CALL () {
   MATCH (i:Interaction)
-  WHERE i.type = 'TICKET'
+  WHERE i.type = CASE WHEN $count THEN 'TICKET' END AND i.occurredAt IS NOT NULL
     AND ($statuses IS NULL OR i.status IN $statuses)
     AND ($priorities IS NULL OR i.priority IN $priorities)
     AND ($assignee IS NULL OR i.assignee = $assignee)
   RETURN count(i) AS total
 }
-RETURN rows, total
+RETURN rows, CASE WHEN $count THEN total END AS total

@@ -2,7 +2,8 @@
 // ($status, $priority, $note: null keeps them; $setAssignee: change the assignee to $assignee,
 // null clears it). The first update that moves it out of OPEN is its first response
 // (firstResponseAt = $now, unless it has one); becoming RESOLVED or CLOSED stamps resolvedAt
-// ($now), going back to OPEN or PENDING clears it. No row when there is no such ticket.
+// ($now), going back to OPEN or PENDING clears it. A TICKET_CHANGED change event, by $actor.
+// No row when there is no such ticket.
 // Returns: ticket, change
 MATCH (c:Customer)-[:HAD]->(i:Interaction {id: $ticketId, type: 'TICKET'})
 WITH c, i, i.status AS was, i {.status, .priority, .assignee, .note} AS before
@@ -15,6 +16,8 @@ SET i.firstResponseAt = CASE WHEN i.firstResponseAt IS NULL AND i.status <> 'OPE
     i.resolvedAt = CASE WHEN NOT i.status IN ['RESOLVED', 'CLOSED'] THEN null
                         WHEN was IN ['RESOLVED', 'CLOSED'] THEN i.resolvedAt ELSE $now END
 WITH c, i, before, i {.status, .priority, .assignee, .note} AS after
+CREATE (:Change:PendingChange {kind: 'TICKET_CHANGED', at: $now, customerId: c.id,
+                               actor: $actor, interactionId: i.id})
 RETURN i {.*, customerId: c.id, productId: null} AS ticket,
        [key IN keys(after) WHERE before[key] IS NULL <> (after[key] IS NULL)
                                  OR before[key] <> after[key]] AS change

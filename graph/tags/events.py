@@ -1,8 +1,9 @@
-"""Tag change events: the outbox every tag change writes, its dispatcher, and its readers.
+"""Tag change events, the outbox every tag change writes, and the dispatcher of the change log.
 
 Every write that adds or removes a tag assignment (assignTags, removeTags, mergeTags, a tag
 rule's run, an import) creates a `(:TagEvent:PendingTagEvent)` in the *same transaction* as
-the change: the change and its record commit together or not at all.
+the change: the change and its record commit together or not at all. Other changes write a
+`(:Change:PendingChange)` the same way (graph/changes.py); the dispatcher numbers both.
 
 `dispatch` then takes pending events oldest first, in transactions of `batch` events. In each
 it numbers the events (`seq`, the order subscribers read them in), fires the linkage rules of
@@ -21,28 +22,26 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from graph.db import Graph
-from graph.rows import TagEventRow
 
 DISPATCH_BATCH = 5000
+MAX_ROUNDS = 1000  # a dispatch under endless writes stops after this many batches
 
 
 async def dispatch(graph: Graph, batch: int = DISPATCH_BATCH) -> int:
-    """Dispatch every pending event; returns how many were dispatched."""
+    """Dispatch every pending event, those the linkage rules fire while at it included;
+    returns how many tag events were dispatched."""
     total = 0
-    while True:
+    for _ in range(MAX_ROUNDS):
         row = await graph.write_one("tags/events/dispatch", batch=batch, now=datetime.now(UTC))
-        done = 0 if row is None else int(row["dispatched"])
-        total += done
-        if done < batch:
+        if row is None:
             return total
+        total += int(row["tagEvents"])
+        if int(row["dispatched"]) < batch and not row["more"]:
+            return total
+    return total  # writers keep adding: the next dispatch (the feed's, a writer's) goes on
 
 
 async def last_seq(graph: Graph) -> int:
     """The number of the newest dispatched event (0 before the first)."""
     row = await graph.read_one("tags/events/last")
     return 0 if row is None else int(row["last"])
-
-
-async def events_after(graph: Graph, after: int, limit: int = 1000) -> list[TagEventRow]:
-    """Dispatched events numbered after `after`, in order, at most `limit`."""
-    return [row["event"] for row in await graph.read("tags/events/after", after=after, limit=limit)]

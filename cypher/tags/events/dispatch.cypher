@@ -1,10 +1,11 @@
-// Dispatch up to $batch pending tag events in one transaction: number them
-// (seq, the order subscribers read them in), fire the linkage rules of each gain, and mark
-// them dispatched. The (:EventLog) node is written first, which locks it: dispatchers in
+// Dispatch up to $batch pending events (tag events and the other changes, graph/changes.py) in
+// one transaction: number them (seq, the order subscribers read them in; one sequence for
+// both), label them :Change (a tag event's kind is TAG_ADDED or TAG_REMOVED), fire the linkage
+// rules of each tag gain, and mark them dispatched. The (:EventLog) node is written first, which locks it: dispatchers in
 // several processes take turns, so every event gets one number and fires once. With nothing
 // pending, nothing is written.
-// Returns: dispatched, last
-MATCH (any:PendingTagEvent)
+// Returns: dispatched, tagEvents, last, more
+MATCH (any:PendingTagEvent|PendingChange)
 WITH any LIMIT 1
 MERGE (log:EventLog {id: 'tagEvents'})
   ON CREATE SET log.seq = 0
@@ -13,14 +14,14 @@ WITH log
 // A batch is taken in the store's order (creation order in practice) and ordered within
 // itself: sorting all pending events for every batch would make a bulk import's dispatch
 // quadratic.
-MATCH (e:PendingTagEvent)
+MATCH (e:PendingTagEvent|PendingChange)
 WITH log, e LIMIT $batch
 WITH log, e ORDER BY e.at, e.customerId, e.tagId, e.change
 WITH log, collect(e) AS events
 UNWIND range(0, size(events) - 1) AS n
 WITH log, events[n] AS e, log.seq + n + 1 AS seq
-REMOVE e:PendingTagEvent
-SET e.seq = seq
+REMOVE e:PendingTagEvent:PendingChange
+SET e:Change, e.seq = seq, e.kind = coalesce(e.kind, 'TAG_' + e.change)
 WITH log, e
 CALL (e) {
   WITH e WHERE e.change = 'ADDED'
@@ -36,6 +37,9 @@ CALL (e) {
       dueAt: CASE WHEN rule.dueInDays IS NULL THEN null
                   ELSE $now + duration({days: rule.dueInDays}) END
     })-[:CREATED_BY]->(rule)
+    // numbered by the next dispatch (the feed's next step, or the writer's own)
+    CREATE (:Change:PendingChange {kind: 'TASK_CHANGED', at: $now, customerId: c.id,
+                                   actor: 'rule:' + rule.id, taskId: task.id})
   }
   // Round-robin: rows run one after another, so each sees the counter the last one left.
   // A change of owner is kept as a (:CustomerChange {kind: 'OWNER_CHANGED'}).
@@ -51,6 +55,8 @@ CALL (e) {
     )
   }
 }
-WITH log, max(e.seq) AS last, count(e) AS dispatched
+WITH log, max(e.seq) AS last, count(e) AS dispatched,
+     count(CASE WHEN e:TagEvent THEN 1 END) AS tagEvents
 SET log.seq = last
-RETURN dispatched, last
+// `more`: events are pending still (those the rules fired just now, or other writers')
+RETURN dispatched, tagEvents, last, EXISTS { MATCH (:PendingTagEvent|PendingChange) } AS more

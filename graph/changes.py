@@ -1,9 +1,18 @@
-"""The tag event feed of one server process: tails the event log for its subscribers.
+"""The change log: every change as a numbered event, and the feed that tails it.
 
-One background task per process (started by `server.create_app`) dispatches pending events,
+Every write that changes a customer's data creates, in the same transaction, a pending event:
+`(:TagEvent:PendingTagEvent)` for a tag gained or lost (graph/tags/events.py), and
+`(:Change:PendingChange {kind, at, customerId, actor, ...})` for the other kinds
+(CUSTOMER_UPSERTED, CUSTOMER_MERGED, CUSTOMER_ERASED, STAGE_CHANGED, TASK_CHANGED,
+INTERACTION_RECORDED, TICKET_CHANGED). The dispatcher (`tags.events.dispatch`) numbers both
+in one sequence (`seq`) and labels them all `:Change` (a tag event's kind is TAG_ADDED or
+TAG_REMOVED): one log in Neo4j, which every replica tails.
+
+One feed per server process (started by `server.create_app`) dispatches pending events,
 whichever process wrote them, and hands every newly numbered event to each subscriber's
-queue, in `seq` order. A subscriber sees the events numbered after it subscribed. The log is
-in Neo4j, so an import run from the command line reaches the subscribers of a running server.
+queue, in `seq` order. A subscriber sees the events numbered after it subscribed; one that
+reconnects reads what it missed from the log first (`after`). The log is in Neo4j, so an
+import run from the command line reaches the subscribers of a running server.
 """
 
 from __future__ import annotations
@@ -15,7 +24,7 @@ from collections.abc import AsyncIterator, Callable
 
 from core.errors import C360Error
 from graph.db import Graph
-from graph.rows import TagEventRow
+from graph.rows import ChangeRow
 from graph.tags import events as tag_events
 
 log = logging.getLogger("c360.events")
@@ -27,7 +36,7 @@ class SubscriberTooSlow(C360Error):
     code = "SUBSCRIBER_TOO_SLOW"
 
 
-class TagEventFeed:
+class ChangeFeed:
     def __init__(
         self,
         graph: Graph,
@@ -39,7 +48,7 @@ class TagEventFeed:
         self.poll_s = poll_s
         self.batch = batch
         self.on_subscribers = on_subscribers  # told the number of subscribers when it changes
-        self._queues: set[asyncio.Queue[TagEventRow | None]] = set()
+        self._queues: set[asyncio.Queue[ChangeRow | None]] = set()
         self._last: int | None = None
 
     async def run(self) -> None:
@@ -50,7 +59,7 @@ class TagEventFeed:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.warning("tag event feed: Neo4j unavailable, retrying", exc_info=True)
+                log.warning("change feed: Neo4j unavailable, retrying", exc_info=True)
                 caught_up = True
             if caught_up:
                 await asyncio.sleep(self.poll_s)
@@ -60,7 +69,7 @@ class TagEventFeed:
         if self._last is None:
             self._last = await tag_events.last_seq(self.graph)
         await tag_events.dispatch(self.graph)
-        events = await tag_events.events_after(self.graph, self._last, self.batch)
+        events = await after(self.graph, self._last, self.batch)
         for event in events:
             for queue in list(self._queues):
                 try:
@@ -78,19 +87,24 @@ class TagEventFeed:
             self.on_subscribers(len(self._queues))
 
     @contextlib.asynccontextmanager
-    async def subscribe(self) -> AsyncIterator[AsyncIterator[TagEventRow]]:
+    async def subscribe(self) -> AsyncIterator[AsyncIterator[ChangeRow]]:
         """Events numbered after now, as they are dispatched."""
-        queue: asyncio.Queue[TagEventRow | None] = asyncio.Queue(QUEUE_SIZE)
+        queue: asyncio.Queue[ChangeRow | None] = asyncio.Queue(QUEUE_SIZE)
         self._queues.add(queue)
         self._counted()
 
-        async def events() -> AsyncIterator[TagEventRow]:
+        async def events() -> AsyncIterator[ChangeRow]:
             while (event := await queue.get()) is not None:
                 yield event
-            raise SubscriberTooSlow(f"more than {QUEUE_SIZE} tag events behind; subscribe again")
+            raise SubscriberTooSlow(f"more than {QUEUE_SIZE} events behind; subscribe again")
 
         try:
             yield events()
         finally:
             self._queues.discard(queue)
             self._counted()
+
+
+async def after(graph: Graph, seq: int, limit: int = 1000) -> list[ChangeRow]:
+    """Numbered events after `seq`, in order, at most `limit`."""
+    return [row["event"] for row in await graph.read("changes/after", after=seq, limit=limit)]
