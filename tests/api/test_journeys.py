@@ -1,10 +1,12 @@
 """Journeys: Query.stageTransitions and Query.journey on stage histories whose every number
 is known (imported, as a CRM's history arrives), their windows, definitions, errors, roles
-and round trips."""
+and round trips; and docs/service.md's examples."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +14,8 @@ import pytest
 from core.settings import Settings
 from graph.db import Graph, counting_round_trips
 from graph.ingest.importer import import_records
+from graph.ingest.seed import seed_graph
+from graph.model import STAGE_ORDER
 from tests.api.conftest import Api
 
 TRANSITIONS = """
@@ -22,6 +26,7 @@ query ($from: DateTime, $to: DateTime) {
 JOURNEY = """
 query ($d: SegmentDefinition) { journey(definition: $d) { stage customers medianDays } }
 """
+SERVICE_DOC = (Path(__file__).resolve().parents[2] / "docs" / "service.md").read_text("utf-8")
 
 
 def stage(customer: str, name: str, since: str) -> dict[str, Any]:
@@ -248,3 +253,15 @@ async def test_round_trips_do_not_grow_with_customers(api: Api, histories: Graph
     assert report.ok, report
     assert [await trips(document, **variables) for document, variables in asks] == small
     assert (await journey(api, {"anyTags": ["VIP"]}))[1] == step("NEW", 41, 1.0)
+
+
+async def test_the_documented_examples_run(api: Api, graph: Graph) -> None:
+    """docs/service.md's Journeys examples, on a small demo graph."""
+    report = await seed_graph(graph, customers=100, seed=42)
+    assert report.ok
+    examples = re.findall(r"```graphql\n(.*?)```", SERVICE_DOC.split("## Journeys")[1], re.DOTALL)
+    assert len(examples) == 2
+    moves, high_value = [await api(example) for example in examples]
+    assert moves["stageTransitions"] and all(m["customers"] > 0 for m in moves["stageTransitions"])
+    steps = high_value["journey"]
+    assert [s["stage"] for s in steps] == list(STAGE_ORDER) and steps[1]["customers"] > 0
