@@ -142,7 +142,9 @@ def _print_table(result: QueryResult) -> None:
 
 def _print_library() -> None:
     table = Table(show_lines=True)
-    for header in ("name", "question", "parameters (defaults)"):
+    # a name is what --analytics takes: whole on one line, however narrow the terminal
+    table.add_column("name", no_wrap=True, min_width=max(map(len, library()), default=4))
+    for header in ("question", "parameters (defaults)"):
         table.add_column(header, overflow="fold")
     for name, entry in library().items():
         params = "\n".join(

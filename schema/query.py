@@ -11,6 +11,7 @@ from graph.model import LifecycleStageName, TaskStatus, TicketPriority, TicketSt
 from resolvers import (
     audit,
     customers,
+    journeys,
     linkage,
     products,
     segments,
@@ -26,6 +27,7 @@ from schema.audit import AuditEntry
 from schema.customer import Customer, CustomerOrder, DuplicateGroupConnection
 from schema.fields import field
 from schema.interaction import FeedbackSummary, Interaction, ServiceLevel
+from schema.journeys import JourneyStep, StageTransition
 from schema.linkage import LinkageRule, TaskConnection
 from schema.pagination import Connection
 from schema.product import Product
@@ -289,3 +291,31 @@ class Query:
             StageCount(stage=LifecycleStageName(stage), customers=count)
             for stage, count in await customers.lifecycle_funnel(info)
         ]
+
+    @field(
+        description="Moves between lifecycle stages made in [from, to) (a move happens when "
+        "its new stage is entered; either bound optional), one per (from, to) pair; from is "
+        "null for a customer's first stage. By customers descending, then from in stage order "
+        "(null first), then to. `to` before `from` is BAD_USER_INPUT naming `to`."
+    )
+    async def stage_transitions(
+        self,
+        info: Info,
+        from_: Annotated[datetime | None, strawberry.argument(name="from")] = strawberry.UNSET,
+        to: datetime | None = strawberry.UNSET,
+    ) -> list[StageTransition]:
+        found = await journeys.stage_transitions(info, given(from_), given(to))
+        return [StageTransition.of(transition) for transition in found]
+
+    @field(
+        description="For the customers of the definition, evaluated now (everyone when "
+        "absent): all seven lifecycle stages in order, how many ever entered each (history or "
+        "current stage), and the median days from their first stage to it. The definition is "
+        "checked as segmentPreview checks it."
+    )
+    async def journey(
+        self, info: Info, definition: SegmentDefinition | None = strawberry.UNSET
+    ) -> list[JourneyStep]:
+        given_definition = given(definition)
+        raw = None if given_definition is None else given_definition.to_raw()
+        return [JourneyStep.of(step) for step in await journeys.journey(info, raw)]

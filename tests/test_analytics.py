@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ class Facts:
     """The seeded graph as plain Python, from simple Cypher."""
 
     customers: dict[str, dict[str, Any]]  # id -> name, city, source, createdAt
-    interactions: list[dict[str, Any]]  # customer, type, channel, at, amount, product
+    interactions: list[dict[str, Any]]  # id, customer, type, channel, at, amount, product
     products: dict[str, str]  # id -> name
     tags: dict[str, dict[str, Any]]  # name -> category, parent
     holds: list[tuple[str, str, datetime]]  # customer id, tag name, assignedAt
@@ -73,7 +74,8 @@ async def fetch_facts(graph: Graph) -> Facts:
     interactions = await fetch(
         graph,
         "MATCH (c:Customer)-[:HAD]->(i:Interaction) OPTIONAL MATCH (i)-[:ABOUT]->(p:Product) "
-        "RETURN c.id AS customer, i.type AS type, i.channel AS channel, i.occurredAt AS at, "
+        "RETURN i.id AS id, c.id AS customer, i.type AS type, i.channel AS channel, "
+        "i.occurredAt AS at, "
         "i.amount AS amount, p.id AS product",
     )
     products = await fetch(graph, "MATCH (p:Product) RETURN p.id AS id, p.name AS name")
@@ -625,6 +627,94 @@ async def test_stage_durations(seeded: Graph, facts: Facts) -> None:
     later = REFERENCE_TIME + timedelta(days=400)
     got = await answer(seeded, "stage_durations", asOf=later.isoformat())
     assert_rows(got, expected(later), rounded)
+
+
+async def test_first_channel_to_purchase(seeded: Graph, facts: Facts) -> None:
+    first: dict[str, dict[str, Any]] = {}
+    for i in facts.interactions:
+        if i["customer"] not in first or (i["at"], i["id"]) < (
+            first[i["customer"]]["at"],
+            first[i["customer"]]["id"],
+        ):
+            first[i["customer"]] = i
+    bought: dict[str, datetime] = {}
+    for p in facts.purchases:
+        bought[p["customer"]] = min(p["at"], bought.get(p["customer"], p["at"]))
+
+    def expected(since: datetime | None) -> list[dict[str, Any]]:
+        groups: dict[str, list[str]] = defaultdict(list)
+        for customer, i in first.items():
+            if since is None or i["at"] >= since:
+                groups[i["channel"] or ""].append(customer)
+        rows = []
+        for channel, members in groups.items():
+            waits = [
+                (bought[c] - first[c]["at"]).total_seconds() // 1 / 86400
+                for c in members
+                if c in bought
+            ]
+            rows.append(
+                {
+                    "channel": channel,
+                    "customers": len(members),
+                    "purchasers": len(waits),
+                    "conversionPct": 100 * len(waits) / len(members),
+                    "medianDaysToPurchase": statistics.median(waits) if waits else None,
+                }
+            )
+        return sorted(rows, key=lambda r: (-r["customers"], r["channel"]))
+
+    rounded = {"conversionPct": 1, "medianDaysToPurchase": 1}
+    every = expected(None)
+    assert sum(r["customers"] for r in every) == len(first) and len(every) >= 5
+    assert any(r["purchasers"] < r["customers"] for r in every)
+    assert_rows(await answer(seeded, "first_channel_to_purchase"), every, rounded)
+    recent = expected(datetime(2025, 1, 1, tzinfo=UTC))
+    assert 0 < sum(r["customers"] for r in recent) < len(first)
+    got = await answer(seeded, "first_channel_to_purchase", since="2025-01-01T00:00:00Z")
+    assert_rows(got, recent, rounded)
+
+
+async def test_ticket_volume_by_stage(seeded: Graph, facts: Facts) -> None:
+    def stage_at(customer: str, at: datetime) -> str | None:
+        holding = [
+            (start, stage)
+            for c, stage, start, end in facts.stays
+            if c == customer and start <= at and (end is None or at < end)
+        ]
+        return max(holding)[1] if holding else None
+
+    tickets = [
+        (i["customer"], i["at"], stage_at(i["customer"], i["at"]))
+        for i in facts.interactions
+        if i["type"] == "TICKET"
+    ]
+
+    def expected(since: datetime | None) -> list[dict[str, Any]]:
+        counted = [(c, stage) for c, at, stage in tickets if since is None or at >= since]
+        rows = []
+        for stage in [*STAGES, None]:
+            mine = [c for c, s in counted if s == stage]
+            if stage is None and not mine:
+                continue
+            rows.append(
+                {
+                    "stage": stage,
+                    "tickets": len(mine),
+                    "customers": len(set(mine)),
+                    "share": len(mine) / len(counted) if counted else 0.0,
+                }
+            )
+        return rows
+
+    every = expected(None)
+    assert sum(r["tickets"] for r in every) == len(tickets) > 20
+    assert sum(1 for r in every if r["tickets"]) >= 3
+    assert_rows(await answer(seeded, "ticket_volume_by_stage"), every, {"share": 4})
+    recent = expected(datetime(2026, 1, 1, tzinfo=UTC))
+    assert 0 < sum(r["tickets"] for r in recent) < len(tickets)
+    got = await answer(seeded, "ticket_volume_by_stage", since="2026-01-01T00:00:00Z")
+    assert_rows(got, recent, {"share": 4})
 
 
 # -- snapshots ------------------------------------------------------------------------------
