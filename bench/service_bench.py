@@ -45,13 +45,15 @@ from graph.ingest.importer import import_records  # noqa: E402
 from graph.ingest.seed import AGENTS, REFERENCE_TIME, SCORE_WEIGHTS, ticket_fields  # noqa: E402
 from graph.local.instance import LocalNeo4j  # noqa: E402
 
-TICKETS = """query ($s: [TicketStatus!], $p: [TicketPriority!], $a: String, $after: String) {
+TICKETS = """query ($s: [TicketStatus!], $p: [TicketPriority!], $a: String, $after: String,
+    $count: Boolean = true) {
   tickets(status: $s, priority: $p, assignee: $a, first: 20, after: $after) {
-    totalCount pageInfo { endCursor } edges { node { id occurredAt status priority
+    totalCount @include(if: $count) pageInfo { endCursor } edges { node { id occurredAt status priority
     customer { id name } } } } }"""
-TASKS = """query ($s: [TaskStatus!], $a: String, $due: DateTime, $after: String) {
+TASKS = """query ($s: [TaskStatus!], $a: String, $due: DateTime, $after: String,
+    $count: Boolean = true) {
   tasks(status: $s, assignee: $a, dueBefore: $due, first: 20, after: $after) {
-    totalCount pageInfo { endCursor } edges { node { id title dueAt customer { id name } } } } }"""
+    totalCount @include(if: $count) pageInfo { endCursor } edges { node { id title dueAt customer { id name } } } } }"""
 LEVELS = """query ($from: DateTime!, $to: DateTime!) { serviceLevels(from: $from, to: $to) {
   priority tickets open medianFirstResponseMinutes medianResolutionHours breached } }"""
 FEEDBACK = """query ($tag: String, $from: DateTime) { feedbackSummary(byTag: $tag, from: $from) {
@@ -141,8 +143,23 @@ async def bench(args: argparse.Namespace, local: LocalNeo4j, bolt_uri: str) -> d
             ("tickets, first page", TICKETS, {}),
             ("tickets OPEN/PENDING", TICKETS, {"s": ["OPEN", "PENDING"]}),
             ("tickets URGENT of li", TICKETS, {"p": ["URGENT"], "a": "li"}),
+            (
+                "tickets OPEN/PENDING, no totalCount",
+                TICKETS,
+                {"s": ["OPEN", "PENDING"], "count": False},
+            ),
+            (
+                "tickets URGENT of li, no totalCount",
+                TICKETS,
+                {"p": ["URGENT"], "a": "li", "count": False},
+            ),
             ("tasks, first page", TASKS, {}),
             ("tasks OPEN of li due this week", TASKS, {"s": ["OPEN"], "a": "li", "due": week}),
+            (
+                "tasks OPEN of li due this week, no totalCount",
+                TASKS,
+                {"s": ["OPEN"], "a": "li", "due": week, "count": False},
+            ),
             ("serviceLevels, 90 days", LEVELS, quarter),
             ("feedbackSummary, everyone", FEEDBACK, {}),
             ("feedbackSummary by 价值分层", FEEDBACK, {"tag": "价值分层"}),

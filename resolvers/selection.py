@@ -271,6 +271,11 @@ def asks_for(info: Info, name: str) -> bool:
 
     def found(selections: Iterable[Any]) -> bool:
         for selection in selections:
+            directives = selection.directives or {}
+            if directives.get("include", {}).get("if") is False or directives.get("skip", {}).get(
+                "if"
+            ):
+                continue  # left out by @include(if: false) or @skip(if: true)
             if isinstance(selection, SelectedField):
                 if selection.name == name:
                     return True

@@ -311,3 +311,15 @@ async def test_who_may_record_and_update(api: Api, shop: Graph) -> None:
     # every role reads the queue and the figures
     for role in (Role.ANALYST, Role.VIEWER):
         assert ids(await api.as_role(role)(TICKETS)) == ["t1"]
+
+
+async def test_the_ticket_count_is_read_only_when_asked_for(api: Api, shop: Graph) -> None:
+    await record(api, id="t1", customerId="c1", type="TICKET")
+    query = """query ($count: Boolean!) { tickets(first: 5) {
+      totalCount @include(if: $count) edges { node { id } } } }"""
+    for count in (True, False):
+        with counting_round_trips() as counter:
+            data = await api(query, count=count)
+        assert data["tickets"].get("totalCount") == (1 if count else None)
+        [(name, _, params)] = counter.statements
+        assert (name, params["count"]) == ("tickets/page", count)
