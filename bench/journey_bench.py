@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from segment_bench import (  # noqa: E402
+    execute,
     graph_bench_parser,
     percentile,
     plan_lines,
@@ -42,8 +43,6 @@ from segment_bench import (  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from graph.db import Graph, counting_round_trips, graph_session  # noqa: E402
 from graph.local.instance import LocalNeo4j  # noqa: E402
-from resolvers.context import Context  # noqa: E402
-from schema.root import schema  # noqa: E402
 from security.roles import Principal, Role  # noqa: E402
 
 READER = Principal.of("journey-bench", [Role.ANALYST])
@@ -73,14 +72,7 @@ console = Console(width=140)
 
 
 async def run(graph: Graph, settings: Settings, document: str, variables: dict[str, Any]) -> Any:
-    result = await schema.execute(
-        document,
-        variable_values=variables,
-        context_value=Context(graph=graph, settings=settings, principal=READER),
-    )
-    if result.errors:
-        raise SystemExit(f"{document[:40]!r}: {[e.formatted for e in result.errors]}")
-    return result.data
+    return await execute(graph, settings, document, READER, **variables)
 
 
 async def profiled(

@@ -315,12 +315,19 @@ def percentile(values: list[float], q: float) -> float:
 BENCH_ADMIN = Principal.of("bench", [Role.ADMIN])
 
 
-async def execute(graph: Graph, settings: Settings, document: str, **variables: Any) -> Any:
-    """The document's data, executed by the served schema as an admin; exits on an error."""
+async def execute(
+    graph: Graph,
+    settings: Settings,
+    document: str,
+    principal: Principal = BENCH_ADMIN,
+    **variables: Any,
+) -> Any:
+    """The document's data, executed by the served schema (as an admin by default); exits on
+    an error."""
     result = await schema.execute(
         document,
         variable_values=variables,
-        context_value=Context(graph=graph, settings=settings, principal=BENCH_ADMIN),
+        context_value=Context(graph=graph, settings=settings, principal=principal),
     )
     if result.errors:
         raise SystemExit(f"{document[:40]!r}: {[e.formatted for e in result.errors]}")

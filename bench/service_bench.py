@@ -48,12 +48,13 @@ from graph.local.instance import LocalNeo4j  # noqa: E402
 TICKETS = """query ($s: [TicketStatus!], $p: [TicketPriority!], $a: String, $after: String,
     $count: Boolean = true) {
   tickets(status: $s, priority: $p, assignee: $a, first: 20, after: $after) {
-    totalCount @include(if: $count) pageInfo { endCursor } edges { node { id occurredAt status priority
-    customer { id name } } } } }"""
+    totalCount @include(if: $count) pageInfo { endCursor }
+    edges { node { id occurredAt status priority customer { id name } } } } }"""
 TASKS = """query ($s: [TaskStatus!], $a: String, $due: DateTime, $after: String,
     $count: Boolean = true) {
   tasks(status: $s, assignee: $a, dueBefore: $due, first: 20, after: $after) {
-    totalCount @include(if: $count) pageInfo { endCursor } edges { node { id title dueAt customer { id name } } } } }"""
+    totalCount @include(if: $count) pageInfo { endCursor }
+    edges { node { id title dueAt customer { id name } } } } }"""
 LEVELS = """query ($from: DateTime!, $to: DateTime!) { serviceLevels(from: $from, to: $to) {
   priority tickets open medianFirstResponseMinutes medianResolutionHours breached } }"""
 FEEDBACK = """query ($tag: String, $from: DateTime) { feedbackSummary(byTag: $tag, from: $from) {

@@ -8,11 +8,13 @@ by hand whose every number the tests know (see SHOP).
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from strawberry.types import ExecutionResult
+from websockets.asyncio.client import ClientConnection
 
 from core.settings import Settings
 from graph.db import Graph
@@ -20,6 +22,7 @@ from graph.migrate import refresh_purchase_totals
 from resolvers.context import Context
 from schema.root import schema
 from security.roles import Principal, Role
+from tests.conftest import serving
 
 ADMIN = Principal.of("tester", [Role.ADMIN])
 
@@ -65,6 +68,22 @@ class Api:
 @pytest.fixture
 def api(graph: Graph, settings: Settings) -> Api:
     return Api(graph, settings)
+
+
+@pytest.fixture
+def server(shop: Graph, settings: Settings) -> Iterator[str]:
+    """`c360 serve` on a free port, polling for events every 0.1 s; yields its base URL."""
+    with serving() as url:
+        yield url
+
+
+@pytest.fixture
+async def sockets() -> AsyncIterator[list[ClientConnection]]:
+    """The WebSockets a test opens, closed after it."""
+    opened: list[ClientConnection] = []
+    yield opened
+    for ws in opened:
+        await ws.close()
 
 
 # Customers c1 (every property), c2, c3 (id and name only); tags VIP > Gold, Risk, Old

@@ -6,22 +6,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx2
-import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
-from core.settings import Settings
 from graph import changes
 from graph.db import Graph
 from graph.ingest.importer import import_records
 from graph.tags import events as tag_events
 from security.roles import Role
 from tests.api.conftest import Api
-from tests.conftest import serving
+from tests.api.live import mutate
 from tests.tokens import auth_header
 
 SUBSCRIBE = """
@@ -101,20 +98,6 @@ async def test_imports_tell_what_they_changed_once(api: Api, shop: Graph) -> Non
     assert await logged(shop, start) == expected
 
 
-@pytest.fixture
-def server(shop: Graph, settings: Settings) -> Iterator[str]:
-    with serving() as url:
-        yield url
-
-
-@pytest.fixture
-async def sockets() -> AsyncIterator[list[ClientConnection]]:
-    opened: list[ClientConnection] = []
-    yield opened
-    for ws in opened:
-        await ws.close()
-
-
 async def subscribe(
     url: str, init: dict[str, Any] | None = None, role: Role = Role.ADMIN, **variables: Any
 ) -> ClientConnection:
@@ -137,14 +120,6 @@ async def received(ws: ClientConnection, count: int) -> list[dict[str, Any]]:
         assert message["type"] == "next", message
         found.append(message["payload"]["data"]["changes"])
     return found
-
-
-async def mutate(url: str, query: str) -> Any:
-    async with httpx2.AsyncClient(timeout=30) as client:
-        response = await client.post(f"{url}/graphql", json={"query": query}, headers=auth_header())
-    body = response.json()
-    assert "errors" not in body, body
-    return body["data"]
 
 
 async def test_subscribers_get_changes_filtered_and_resume_from_their_last_seq(

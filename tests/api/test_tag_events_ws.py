@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx2
@@ -22,6 +21,7 @@ from graph.rules import tag_rules
 from graph.segments import parse_definition
 from security.roles import Role
 from security.tokens import mint
+from tests.api.live import mutate
 from tests.conftest import serving
 from tests.tokens import auth_header
 
@@ -30,13 +30,6 @@ subscription ($tags: [String!]) {
   tagEvents(tags: $tags) { seq change source at customer { id name email } tag { name } }
 }
 """
-
-
-@pytest.fixture
-def server(shop: Graph, settings: Settings) -> Iterator[str]:
-    """`c360 serve` on a free port, polling for events every 0.1 s; yields its base URL."""
-    with serving() as url:
-        yield url
 
 
 async def subscribe(
@@ -60,28 +53,12 @@ async def next_event(ws: ClientConnection) -> dict[str, Any]:
     return event
 
 
-async def mutate(url: str, query: str) -> Any:
-    async with httpx2.AsyncClient(timeout=30) as client:
-        response = await client.post(f"{url}/graphql", json={"query": query}, headers=auth_header())
-    body = response.json()
-    assert "errors" not in body, body
-    return body["data"]
-
-
 async def events(ws: ClientConnection, count: int) -> list[tuple[str, str, str, str]]:
     found = []
     for _ in range(count):
         e = await next_event(ws)
         found.append((e["customer"]["id"], e["tag"]["name"], e["change"], e["source"]))
     return found
-
-
-@pytest.fixture
-async def sockets() -> AsyncIterator[list[ClientConnection]]:
-    opened: list[ClientConnection] = []
-    yield opened
-    for ws in opened:
-        await ws.close()
 
 
 async def test_every_change_reaches_subscribers_from_any_source_and_process(
