@@ -26,10 +26,13 @@ class Page(Generic[NodeT]):
 
     @classmethod
     def from_value(cls, value: dict[str, Any]) -> Page[Any]:
-        """From a paged query's `rows` and `total` (a row, or a loader's `value`)."""
-        return Page(rows=value["rows"], total=value["total"])
+        """From a paged query's `rows` and `total` (a row, or a loader's `value`); a null
+        total (a count not asked for) is NOT_COUNTED."""
+        total = value["total"]
+        return Page(rows=value["rows"], total=NOT_COUNTED if total is None else total)
 
 
+NOT_COUNTED = -1  # the total of a page whose query skipped the count (totalCount not selected)
 EMPTY_PAGE: Page[Any] = Page(rows=[], total=0)
 
 

@@ -52,11 +52,11 @@ async def page(
     count: bool = True,
 ) -> Page[TaskRow]:  # fmt: skip
     """Tasks by dueAt (none last), then id, `limit` after the key (missing, dueAt text, id);
-    with `count`, how many match in all (a read of every task), else a total of -1."""
+    with `count`, how many match in all (a read of every task), else NOT_COUNTED."""
     missing, due, task_id = after if after is not None else (False, None, None)
     row = await graph.read_one(
         "tasks/page", statuses=statuses, assignee=assignee, dueBefore=due_before, limit=limit,
         afterMissing=missing, afterDue=due, afterId=task_id, count=count,
     )  # fmt: skip
     assert row is not None
-    return Page(rows=row["rows"], total=-1 if row["total"] is None else row["total"])
+    return Page.from_value(row)

@@ -25,22 +25,22 @@ async def page(
     assignee: str | None, limit: int, after: TicketKey | None, count: bool = True,
 ) -> Page[InteractionRow]:  # fmt: skip
     """Tickets newest first (occurredAt, then id, descending), `limit` after the key; with
-    `count`, how many match in all (a read of every ticket), else a total of -1."""
+    `count`, how many match in all (a read of every ticket), else NOT_COUNTED."""
     seconds, nanos, ticket_id = after if after is not None else (None, None, None)
     row = await graph.read_one(
         "tickets/page", statuses=statuses, priorities=priorities, assignee=assignee,
         limit=limit, afterSeconds=seconds, afterNanos=nanos, afterId=ticket_id, count=count,
     )  # fmt: skip
     assert row is not None
-    return Page(rows=row["rows"], total=-1 if row["total"] is None else row["total"])
+    return Page.from_value(row)
 
 
 async def update(
     graph: Graph, ticket_id: str, *, status: str | None, priority: str | None,
     note: str | None, assignee: tuple[bool, str | None], actor: str,
-) -> tuple[InteractionRow, list[str]]:  # fmt: skip
-    """The ticket with the fields given changed (`assignee`: (whether to set it, to what)),
-    and the names of the fields whose values changed; NotFound (field id) for no such ticket."""
+) -> InteractionRow:  # fmt: skip
+    """The ticket with the fields given changed (`assignee`: (whether to set it, to what));
+    NotFound (field id) for no such ticket."""
     set_assignee, new_assignee = assignee
     row = await graph.write_one(
         "tickets/update", ticketId=ticket_id, status=status, priority=priority, note=note,
@@ -48,7 +48,8 @@ async def update(
     )  # fmt: skip
     if row is None:
         raise NotFound("ticket", ticket_id, field="id")
-    return row["ticket"], sorted(row["change"])
+    ticket: InteractionRow = row["ticket"]
+    return ticket
 
 
 async def service_levels(

@@ -33,7 +33,6 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues
 from graphql.language import DirectiveNode
-from strawberry.types.nodes import SelectedField
 
 from core.errors import BadUserInput
 from core.settings import Settings
@@ -266,21 +265,6 @@ async def graph_page(
 
 
 def asks_for(info: Info, name: str) -> bool:
-    """Whether the field being resolved selects `name` right below it (through fragments),
-    e.g. a connection's totalCount, which costs a count of its own."""
-
-    def found(selections: Iterable[Any]) -> bool:
-        for selection in selections:
-            directives = selection.directives or {}
-            if directives.get("include", {}).get("if") is False or directives.get("skip", {}).get(
-                "if"
-            ):
-                continue  # left out by @include(if: false) or @skip(if: true)
-            if isinstance(selection, SelectedField):
-                if selection.name == name:
-                    return True
-            elif found(selection.selections):  # a fragment spread or an inline fragment
-                return True
-        return False
-
-    return any(found(field.selections) for field in info.selected_fields)
+    """Whether the field being resolved selects `name` right below it (fragments spread,
+    @skip/@include applied), e.g. a connection's totalCount, which costs a count of its own."""
+    return any(selection.name == name for selection in below(info))

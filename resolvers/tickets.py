@@ -43,9 +43,7 @@ async def record(info: Info, given: dict[str, Any]) -> InteractionRow:
     return await graph_interactions.record(info.context.graph, row, now, actor(info))
 
 
-async def update(
-    info: Info, ticket_id: str, given: dict[str, Any]
-) -> tuple[InteractionRow, list[str]]:
+async def update(info: Info, ticket_id: str, given: dict[str, Any]) -> InteractionRow:
     """updateTicket: `given` holds the input's fields that were given (a null assignee
     clears it; a null status, priority or note changes nothing)."""
     status, priority = given.get("status"), given.get("priority")

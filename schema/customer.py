@@ -15,7 +15,7 @@ from resolvers import customers, linkage
 from resolvers.context import Info
 from resolvers.pagination import EdgePage
 from schema import enums as _enums  # noqa: F401 (registers the enums)
-from schema.args import given
+from schema.args import given, given_only
 from schema.fields import field
 from schema.interaction import Interaction
 from schema.linkage import Task
@@ -255,9 +255,7 @@ class CustomerInput:
             "region": self.region,
             "source": self.source,
         }
-        given: dict[str, Any] = {
-            key: value for key, value in values.items() if value is not strawberry.UNSET
-        }
+        given = given_only(values)
         if isinstance(self.fields, list):
             given["fields"] = [(item.key, item.value) for item in self.fields]
         return given

@@ -12,6 +12,7 @@ from graph.rows import FeedbackSummaryRow, InteractionRow, ServiceLevelRow
 from resolvers import interactions
 from resolvers.context import Info
 from schema import enums as _enums  # noqa: F401 (registers the enums)
+from schema.args import given_only
 from schema.fields import field
 from schema.product import Product
 from schema.scalars import as_datetime
@@ -135,7 +136,7 @@ class InteractionInput:
             "note": self.note, "status": self.status, "priority": self.priority,
             "assignee": self.assignee, "score": self.score,
         }  # fmt: skip
-        return {key: value for key, value in values.items() if value is not strawberry.UNSET}
+        return given_only(values)
 
 
 @strawberry.input(
@@ -150,7 +151,7 @@ class TicketUpdate:
     def given(self) -> dict[str, Any]:
         values = {"status": self.status, "priority": self.priority, "assignee": self.assignee,
                   "note": self.note}  # fmt: skip
-        return {key: value for key, value in values.items() if value is not strawberry.UNSET}
+        return given_only(values)
 
 
 @strawberry.type(description="How a priority's tickets were served in a window (serviceLevels).")

@@ -10,7 +10,7 @@ import strawberry
 from graph.model import LifecycleStageName, TaskStatus
 from resolvers import linkage, mutations, segments, tag_rules, tasks, tickets
 from resolvers.context import Info
-from schema.args import given
+from schema.args import given, given_only
 from schema.customer import Customer, CustomerInput
 from schema.fields import mutation
 from schema.interaction import Interaction, InteractionInput, TicketUpdate
@@ -90,8 +90,7 @@ class Mutation:
     async def update_ticket(
         self, info: Info, id: strawberry.ID, input: TicketUpdate
     ) -> Interaction:
-        record, _ = await tickets.update(info, id, input.given())
-        return Interaction.from_record(record)
+        return Interaction.from_record(await tickets.update(info, id, input.given()))
 
     @mutation(
         description="Change a task where given (a null assignee or dueAt clears it). DONE "
@@ -106,8 +105,9 @@ class Mutation:
         due_at: datetime | None = strawberry.UNSET,
         title: str | None = strawberry.UNSET,
     ) -> Task:
-        given_args = {"status": status, "assignee": assignee, "dueAt": due_at, "title": title}
-        changes = {k: v for k, v in given_args.items() if v is not strawberry.UNSET}
+        changes = given_only(
+            {"status": status, "assignee": assignee, "dueAt": due_at, "title": title}
+        )
         return Task.from_record(await tasks.update(info, id, changes))
 
     @mutation(
@@ -148,8 +148,7 @@ class Mutation:
         category: str | None = strawberry.UNSET,
         parent: str | None = strawberry.UNSET,
     ) -> Tag:
-        given = {"description": description, "category": category, "parent": parent}
-        changes = {key: value for key, value in given.items() if value is not strawberry.UNSET}
+        changes = given_only({"description": description, "category": category, "parent": parent})
         return Tag.from_record(await mutations.update_tag(info, name, changes))
 
     @mutation(

@@ -26,10 +26,8 @@ CALL (responses, groups) {
   UNWIND responses AS i
   MATCH (c:Customer)-[:HAD]->(i)
   WITH c, collect(i.score) AS scores, groups, groupTags
-  // from the groups' tags to their holders, joined with the responses' customers: a tag's
-  // holders are read once, where each customer's own tags would be read per customer
+  // each responding customer's tags read once (not once per response), kept when in a group
   MATCH (c)-[:HAS_TAG]->(t:Tag)
-  USING JOIN ON c
   WHERE t.id IN groupTags
   UNWIND [g IN groups WHERE t.id IN g.tags | g.name] AS name
   WITH DISTINCT name, c, scores

@@ -28,11 +28,6 @@ CALL (row, c, p, known, missing) {
   WITH row, c, p WHERE missing IS NULL AND known IS NULL
   CREATE (c)-[:HAD]->(i:Interaction {id: row.id})
   SET i += row.props, i.occurredAt = datetime(row.occurredAt)
-  SET i.status = CASE WHEN i.type = 'TICKET' THEN coalesce(i.status, 'OPEN') END,
-      i.priority = CASE WHEN i.type = 'TICKET' THEN coalesce(i.priority, 'NORMAL') END,
-      i.firstResponseAt = datetime(row.firstResponseAt),
-      i.resolvedAt = CASE WHEN i.status IN ['RESOLVED', 'CLOSED']
-                          THEN coalesce(datetime(row.resolvedAt), $now) END
   WITH i, p WHERE p IS NOT NULL
   CREATE (i)-[:ABOUT]->(p)
 }
@@ -41,18 +36,7 @@ CALL (row, c, p, known, missing) {
 // ABOUT is left alone.
 CALL (row, c, p, known, missing) {
   WITH row, c, p, known AS i WHERE missing IS NULL AND known IS NOT NULL
-  WITH row, c, p, i, coalesce(i.status IN ['RESOLVED', 'CLOSED'], false) AS wasResolved
   SET i += row.props, i.occurredAt = datetime(row.occurredAt)
-  WITH row, c, p, i, wasResolved, i.type = 'TICKET' AS ticket
-  SET i.status = CASE WHEN ticket THEN coalesce(i.status, 'OPEN') END,
-      i.priority = CASE WHEN ticket THEN coalesce(i.priority, 'NORMAL') END,
-      i.assignee = CASE WHEN ticket THEN i.assignee END,
-      i.score = CASE WHEN i.type = 'FEEDBACK' THEN i.score END,
-      i.firstResponseAt = CASE WHEN ticket
-                               THEN coalesce(datetime(row.firstResponseAt), i.firstResponseAt) END
-  SET i.resolvedAt = CASE WHEN NOT coalesce(i.status IN ['RESOLVED', 'CLOSED'], false) THEN null
-                          WHEN row.resolvedAt IS NOT NULL THEN datetime(row.resolvedAt)
-                          WHEN wasResolved THEN i.resolvedAt ELSE $now END
   WITH c, p, i
   CALL (c, i) {
     OPTIONAL MATCH (other:Customer)-[had:HAD]->(i) WHERE other <> c
@@ -66,11 +50,24 @@ CALL (row, c, p, known, missing) {
   }
   MERGE (i)-[:ABOUT]->(p)
 }
-// Each line applied that made or changed something is an INTERACTION_RECORDED change event
-// (by row.actor: an app's user, or the import); a line repeated as it was is none.
+// Then every line applied, new or known alike: the type's own fields made whole (see the
+// top), and an INTERACTION_RECORDED change event when the line made or changed something (by
+// row.actor: an app's user, or the import); a line repeated as it was is none.
 CALL (row, c, missing, before) {
   WITH * WHERE missing IS NULL
   MATCH (i:Interaction {id: row.id})
+  WITH row, c, before, i, i.type = 'TICKET' AS ticket
+  SET i.status = CASE WHEN ticket THEN coalesce(i.status, 'OPEN') END,
+      i.priority = CASE WHEN ticket THEN coalesce(i.priority, 'NORMAL') END,
+      i.assignee = CASE WHEN ticket THEN i.assignee END,
+      i.score = CASE WHEN i.type = 'FEEDBACK' THEN i.score END,
+      i.firstResponseAt = CASE WHEN ticket
+                               THEN coalesce(datetime(row.firstResponseAt), i.firstResponseAt) END
+  SET i.resolvedAt = CASE WHEN NOT coalesce(i.status IN ['RESOLVED', 'CLOSED'], false) THEN null
+                          WHEN row.resolvedAt IS NOT NULL THEN datetime(row.resolvedAt)
+                          WHEN coalesce(before.status IN ['RESOLVED', 'CLOSED'], false)
+                            THEN i.resolvedAt
+                          ELSE $now END
   WITH * WHERE before IS NULL
             OR before <> i {.*, customer: c.id, product: [(i)-[:ABOUT]->(x:Product) | x.id][0]}
   CREATE (:Change:PendingChange {kind: 'INTERACTION_RECORDED', at: $now, customerId: c.id,

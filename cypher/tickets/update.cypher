@@ -4,9 +4,9 @@
 // (firstResponseAt = $now, unless it has one); becoming RESOLVED or CLOSED stamps resolvedAt
 // ($now), going back to OPEN or PENDING clears it. A TICKET_CHANGED change event, by $actor.
 // No row when there is no such ticket.
-// Returns: ticket, change
+// Returns: ticket
 MATCH (c:Customer)-[:HAD]->(i:Interaction {id: $ticketId, type: 'TICKET'})
-WITH c, i, i.status AS was, i {.status, .priority, .assignee, .note} AS before
+WITH c, i, i.status AS was
 SET i.status = coalesce($status, i.status),
     i.priority = coalesce($priority, i.priority),
     i.assignee = CASE WHEN $setAssignee THEN $assignee ELSE i.assignee END,
@@ -15,9 +15,6 @@ SET i.firstResponseAt = CASE WHEN i.firstResponseAt IS NULL AND i.status <> 'OPE
                              ELSE i.firstResponseAt END,
     i.resolvedAt = CASE WHEN NOT i.status IN ['RESOLVED', 'CLOSED'] THEN null
                         WHEN was IN ['RESOLVED', 'CLOSED'] THEN i.resolvedAt ELSE $now END
-WITH c, i, before, i {.status, .priority, .assignee, .note} AS after
 CREATE (:Change:PendingChange {kind: 'TICKET_CHANGED', at: $now, customerId: c.id,
                                actor: $actor, interactionId: i.id})
-RETURN i {.*, customerId: c.id, productId: null} AS ticket,
-       [key IN keys(after) WHERE before[key] IS NULL <> (after[key] IS NULL)
-                                 OR before[key] <> after[key]] AS change
+RETURN i {.*, customerId: c.id, productId: null} AS ticket
