@@ -55,6 +55,7 @@ from graph.analytics.guide import browser_guide
 from graph.changes import ChangeFeed
 from graph.db import Graph, counting_round_trips, open_graph
 from graph.deadline import within
+from graph.rules import webhooks
 from graph.rules.tag_rules import run_rules
 from resolvers.context import Context
 from schema.fast_reads import fast_lane
@@ -576,6 +577,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.graph, settings.event_poll_s, on_subscribers=graphql.metrics.subscriptions.set
         )
         tasks = [asyncio.create_task(app.state.events.run(), name="tag event feed")]
+        webhook_sender = webhooks.sender(app.state.graph, settings)
+        if webhook_sender is not None:
+            tasks.append(asyncio.create_task(webhook_sender.run(), name="webhooks"))
         if settings.rules_every_s:
             rules = run_rules_every(app.state.graph, settings.rules_every_s)
             tasks.append(asyncio.create_task(rules, name="tag rules"))

@@ -101,6 +101,14 @@ class Settings(BaseSettings):
     # Hours to resolve a ticket, per priority (serviceLevels): PRIORITY=HOURS, comma-separated;
     # the priorities not named keep their defaults.
     sla_hours: str = Field(default="", alias="C360_SLA_HOURS")
+    # CALL_WEBHOOK linkage rules (graph/rules/webhooks.py): the HMAC key of X-C360-Signature
+    # (with the local Neo4j and none set, one is generated into C360_HOME/webhook-secret);
+    # the first retry's delay, doubled for each further failure up to an hour; how long an
+    # event is retried before it is given up; how long one POST may take.
+    webhook_secret: SecretStr | None = Field(default=None, alias="C360_WEBHOOK_SECRET")
+    webhook_retry_s: float = Field(default=10.0, gt=0, alias="C360_WEBHOOK_RETRY_S")
+    webhook_give_up_h: float = Field(default=24.0, gt=0, alias="C360_WEBHOOK_GIVE_UP_H")
+    webhook_timeout_s: float = Field(default=10.0, gt=0, alias="C360_WEBHOOK_TIMEOUT_S")
 
     @field_validator("sla_hours")
     @classmethod

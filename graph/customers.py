@@ -86,6 +86,8 @@ async def set_stage(graph: Graph, customer_id: str, stage: str, actor: str) -> C
     )
     if not row["stageExists"]:
         raise NotFound("lifecycle stage", stage, field="stage")  # `c360 migrate` not run
+    if row["moved"]:
+        await tag_events.dispatch(graph)  # STAGE_ENTERED rules fire before the caller reads
     customer: CustomerRow = row["customer"]
     return customer
 

@@ -27,6 +27,7 @@ async def migrate(graph: Graph) -> MigrationReport:
     await refresh_purchase_totals(graph)
     await graph.write("customers/name_keys")
     await graph.write("tasks/default_status")
+    await graph.write("rules/linkage/defaults")
     return MigrationReport(statements=len(schema), stages=len(stages))
 
 

@@ -42,6 +42,20 @@ TAG_STATUSES = frozenset({"ACTIVE", "DEPRECATED"})
 class LinkageAction(StrEnum):
     CREATE_TASK = "CREATE_TASK"
     ASSIGN_OWNER = "ASSIGN_OWNER"
+    CALL_WEBHOOK = "CALL_WEBHOOK"
+
+
+class LinkageTrigger(StrEnum):
+    TAG_ADDED = "TAG_ADDED"
+    TAG_REMOVED = "TAG_REMOVED"
+    STAGE_ENTERED = "STAGE_ENTERED"
+
+
+# The relationship from a linkage rule to the tag whose gain or loss fires it.
+TRIGGER_RELATIONSHIPS = {
+    LinkageTrigger.TAG_ADDED.value: "WHEN_ADDED",
+    LinkageTrigger.TAG_REMOVED.value: "WHEN_REMOVED",
+}
 
 
 class TaskStatus(StrEnum):

@@ -85,11 +85,19 @@ class TagAssignmentRow(TypedDict):
 class LinkageRuleRow(TypedDict):
     id: str
     name: str
-    tag: TagRow
     action: str
+    trigger: NotRequired[str]  # absent: TAG_ADDED (rules from before triggers)
+    tag: NotRequired[TagRow | None]  # TAG_ADDED and TAG_REMOVED
+    stage: NotRequired[str | None]  # STAGE_ENTERED
+    enabled: NotRequired[bool]  # absent: enabled
     taskTitle: NotRequired[str | None]
     dueInDays: NotRequired[int | None]
     owners: NotRequired[list[str] | None]
+    webhookUrl: NotRequired[str | None]
+    deliveries: NotRequired[int]
+    failures: NotRequired[int]
+    abandoned: NotRequired[int]
+    lastError: NotRequired[str | None]
 
 
 class TaskRow(TypedDict):

@@ -10,9 +10,11 @@ own (`graph.cleansing`), shared with imports.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from core.errors import BadUserInput
 from graph.cleansing import (
@@ -22,12 +24,13 @@ from graph.cleansing import (
     normalize_name,
     normalize_phone,
 )
-from graph.model import CUSTOMER_PROPERTIES, FIELD_KEY
+from graph.model import CUSTOMER_PROPERTIES, FIELD_KEY, LinkageAction, LinkageTrigger
 from graph.rules.linkage import LinkageRule
 from graph.tags.health import DEFAULT_MIN_JACCARD
 
 MAX_OWNERS = 1000
 MAX_DUE_DAYS = 36_600
+MAX_URL = 2048
 
 
 def text(value: str | None) -> str | None:
@@ -109,13 +112,23 @@ def custom_fields(fields: list[tuple[str, str | None]]) -> dict[str, str | None]
 
 
 def linkage_rule(rule: LinkageRule) -> LinkageRule:
-    """The rule with its names cleansed and the action's own fields checked; the other
-    action's fields must be left out."""
-    tag = normalize_name(rule.when_tag_added, "input.whenTagAdded")
+    """The rule with its names cleansed, its trigger made explicit (`whenTagAdded` is
+    `trigger: TAG_ADDED` with `tag`), and the trigger's and the action's own fields checked:
+    the fields of another trigger or action must be left out."""
     name = normalize_label(rule.name, "input.name")
-    if rule.action == "CREATE_TASK":
-        if rule.owners is not None:
-            raise BadUserInput("input.owners", "applies to ASSIGN_OWNER only")
+    trigger, tag, stage = _linkage_trigger(rule)
+    when_tag_added = tag if rule.when_tag_added is not None else None  # names the field
+    common = LinkageRule(
+        name, rule.action, trigger=trigger, tag=tag, when_tag_added=when_tag_added, stage=stage
+    )
+    others = {
+        "input.taskTitle": rule.task_title,
+        "input.dueInDays": rule.due_in_days,
+        "input.owners": rule.owners,
+        "input.webhookUrl": rule.webhook_url,
+    }
+    if rule.action == LinkageAction.CREATE_TASK:
+        _only(others, "input.taskTitle", "input.dueInDays")
         if rule.task_title is None:
             raise BadUserInput("input.taskTitle", "CREATE_TASK needs a task title")
         due = rule.due_in_days
@@ -124,13 +137,75 @@ def linkage_rule(rule: LinkageRule) -> LinkageRule:
                 "input.dueInDays", f"must be between 0 and {MAX_DUE_DAYS}, got {due}"
             )
         title = normalize_label(rule.task_title, "input.taskTitle")
-        return LinkageRule(name, tag, rule.action, task_title=title, due_in_days=due)
-    if rule.task_title is not None or rule.due_in_days is not None:
-        field = "input.taskTitle" if rule.task_title is not None else "input.dueInDays"
-        raise BadUserInput(field, "applies to CREATE_TASK only")
+        return replace(common, task_title=title, due_in_days=due)
+    if rule.action == LinkageAction.CALL_WEBHOOK:
+        _only(others, "input.webhookUrl")
+        return replace(common, webhook_url=webhook_url(rule.webhook_url, "input.webhookUrl"))
+    _only(others, "input.owners")
     if not rule.owners:
         raise BadUserInput("input.owners", "ASSIGN_OWNER needs at least one owner")
     if len(rule.owners) > MAX_OWNERS:
         raise BadUserInput("input.owners", f"at most {MAX_OWNERS} owners, got {len(rule.owners)}")
     owners = [normalize_label(owner, f"input.owners[{i}]") for i, owner in enumerate(rule.owners)]
-    return LinkageRule(name, tag, rule.action, owners=owners)
+    return replace(common, owners=owners)
+
+
+def _linkage_trigger(rule: LinkageRule) -> tuple[str, str | None, str | None]:
+    """(trigger, tag name, stage); TAG_ADDED when no trigger is given."""
+    trigger = rule.trigger or LinkageTrigger.TAG_ADDED
+    if trigger == LinkageTrigger.STAGE_ENTERED:
+        _only({"input.tag": rule.tag, "input.whenTagAdded": rule.when_tag_added})
+        if rule.stage is None:
+            raise BadUserInput("input.stage", "STAGE_ENTERED needs a stage")
+        return trigger, None, rule.stage
+    _only({"input.stage": rule.stage})
+    if trigger != LinkageTrigger.TAG_ADDED:
+        _only({"input.whenTagAdded": rule.when_tag_added})
+    given = [
+        (field, normalize_name(value, field))
+        for field, value in (("input.whenTagAdded", rule.when_tag_added), ("input.tag", rule.tag))
+        if value is not None
+    ]
+    if not given:
+        raise BadUserInput("input.tag", f"{trigger} needs a tag")
+    if len(given) == 2 and given[0][1] != given[1][1]:
+        raise BadUserInput("input.tag", f"whenTagAdded names another tag ({given[0][1]!r})")
+    return trigger, given[0][1], None
+
+
+# The trigger or action each optional field of LinkageRuleInput belongs to.
+LINKAGE_FIELD_OWNERS = {
+    "input.tag": "TAG_ADDED and TAG_REMOVED",
+    "input.whenTagAdded": "TAG_ADDED",
+    "input.stage": "STAGE_ENTERED",
+    "input.taskTitle": "CREATE_TASK",
+    "input.dueInDays": "CREATE_TASK",
+    "input.owners": "ASSIGN_OWNER",
+    "input.webhookUrl": "CALL_WEBHOOK",
+}
+
+
+def _only(fields: Mapping[str, object], *allowed: str) -> None:
+    """BAD_USER_INPUT for the first field given that is not `allowed`."""
+    for field, value in fields.items():
+        if value is not None and field not in allowed:
+            raise BadUserInput(field, f"applies to {LINKAGE_FIELD_OWNERS[field]} only")
+
+
+def webhook_url(url: str | None, field: str) -> str:
+    """An absolute http(s) address with a host, at most MAX_URL characters."""
+    if url is None:
+        raise BadUserInput(field, "CALL_WEBHOOK needs a webhook URL")
+    url = url.strip()
+    if len(url) > MAX_URL:
+        raise BadUserInput(field, f"at most {MAX_URL} characters, got {len(url)}")
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 (parsing it is the check: a port out of range raises)
+    except ValueError:
+        ok = False
+    else:
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+    if not ok or any(ch.isspace() or not ch.isprintable() for ch in url):
+        raise BadUserInput(field, f"must be an http(s) URL with a host, got {url!r}")
+    return url

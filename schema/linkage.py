@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from graph.model import LinkageAction, TaskStatus
+from graph.model import LifecycleStageName, LinkageAction, LinkageTrigger, TaskStatus
 from graph.rows import LinkageRuleRow, TaskRow
 from graph.rules import linkage
 from resolvers import tasks
@@ -21,13 +21,19 @@ from schema.tag import Tag
 if TYPE_CHECKING:
     from schema.customer import Customer
 
-strawberry.enum(LinkageAction, description="What a linkage rule does when its tag is gained.")
+strawberry.enum(LinkageAction, description="What a linkage rule does when it fires.")
+strawberry.enum(LinkageTrigger, description="What fires a linkage rule.")
 
 
-@strawberry.input(description="A linkage rule: when a customer gains `whenTagAdded`, act.")
+@strawberry.input(
+    description="A linkage rule: when a customer gains (or loses) `tag`, or enters `stage`, "
+    "act. `whenTagAdded: X` is `trigger: TAG_ADDED, tag: X`."
+)
 class LinkageRuleInput:
     name: str
-    when_tag_added: str
+    when_tag_added: str | None = strawberry.field(
+        default=None, description="TAG_ADDED: the tag (a name or alias); or give `tag`."
+    )
     action: LinkageAction
     task_title: str | None = strawberry.field(
         default=None, description="CREATE_TASK: the task's title."
@@ -38,41 +44,90 @@ class LinkageRuleInput:
     owners: list[str] | None = strawberry.field(
         default=None, description="ASSIGN_OWNER: round-robin over these names, in order."
     )
+    trigger: LinkageTrigger | None = strawberry.field(
+        default=None, description="TAG_ADDED when not given."
+    )
+    tag: str | None = strawberry.field(
+        default=None, description="TAG_ADDED, TAG_REMOVED: the tag (a name or alias)."
+    )
+    stage: LifecycleStageName | None = strawberry.field(
+        default=None, description="STAGE_ENTERED: the stage."
+    )
+    webhook_url: str | None = strawberry.field(
+        default=None,
+        description="CALL_WEBHOOK: POSTed a JSON event, signed (X-C360-Signature: sha256=HMAC "
+        "of the body with C360_WEBHOOK_SECRET); at least once, in order, retried with "
+        "back-off for 24 h.",
+    )
 
     def to_rule(self) -> linkage.LinkageRule:
         return linkage.LinkageRule(
             name=self.name,
-            when_tag_added=self.when_tag_added,
             action=self.action.value,
+            trigger=None if self.trigger is None else self.trigger.value,
+            tag=self.tag,
+            when_tag_added=self.when_tag_added,
+            stage=None if self.stage is None else self.stage.value,
             task_title=self.task_title,
             due_in_days=self.due_in_days,
             owners=self.owners,
+            webhook_url=self.webhook_url,
         )
 
 
 @strawberry.type(
-    description="Fires once for each customer who gains its tag, whatever the source (a rule "
-    "run, assignTags, an import, a merge), and performs its action."
+    description="Fires once for each customer who gains or loses its tag, whatever the source "
+    "(a rule run, assignTags, an import), or enters its stage, and performs its action."
 )
 class LinkageRule:
     id: strawberry.ID
     name: str
-    when_tag_added: Tag
+    trigger: LinkageTrigger
+    tag: Tag | None = strawberry.field(description="TAG_ADDED, TAG_REMOVED: the tag.")
+    when_tag_added: Tag | None = strawberry.field(
+        description="The tag of a TAG_ADDED rule (null for other triggers)."
+    )
+    stage: LifecycleStageName | None = strawberry.field(description="STAGE_ENTERED: the stage.")
     action: LinkageAction
+    enabled: bool = strawberry.field(description="A disabled rule fires for nothing.")
     task_title: str | None
     due_in_days: int | None
     owners: list[str] | None
+    webhook_url: str | None
+    deliveries: int = strawberry.field(description="CALL_WEBHOOK: events delivered (2xx).")
+    failures: int = strawberry.field(
+        description="CALL_WEBHOOK: failed attempts (each is retried, with back-off)."
+    )
+    abandoned: int = strawberry.field(
+        description="CALL_WEBHOOK: events given up on after 24 h of failures."
+    )
+    last_error: str | None = strawberry.field(
+        description="CALL_WEBHOOK: what the last failed attempt got."
+    )
 
     @classmethod
     def from_record(cls, record: LinkageRuleRow) -> LinkageRule:
+        trigger = LinkageTrigger(record.get("trigger") or LinkageTrigger.TAG_ADDED)
+        tag_row = record.get("tag")
+        tag = None if tag_row is None else Tag.from_record(tag_row)
+        stage = record.get("stage")
         return cls(
             id=strawberry.ID(record["id"]),
             name=record["name"],
-            when_tag_added=Tag.from_record(record["tag"]),
+            trigger=trigger,
+            tag=tag,
+            when_tag_added=tag if trigger == LinkageTrigger.TAG_ADDED else None,
+            stage=None if stage is None else LifecycleStageName(stage),
             action=LinkageAction(record["action"]),
+            enabled=record.get("enabled", True),
             task_title=record.get("taskTitle"),
             due_in_days=record.get("dueInDays"),
             owners=record.get("owners"),
+            webhook_url=record.get("webhookUrl"),
+            deliveries=record.get("deliveries", 0),
+            failures=record.get("failures", 0),
+            abandoned=record.get("abandoned", 0),
+            last_error=record.get("lastError"),
         )
 
 

@@ -205,12 +205,38 @@ class Mutation:
         return [TagRuleRun.from_run(run) for run in await tag_rules.run(info, given(as_of))]
 
     @mutation(
-        description="A new linkage rule on `whenTagAdded` (a name or alias). CREATE_TASK "
-        "needs taskTitle (dueInDays optional); ASSIGN_OWNER needs owners. It fires for gains "
-        "from now on, once each."
+        description="A new linkage rule: its trigger (TAG_ADDED with `tag` or `whenTagAdded`, "
+        "TAG_REMOVED with `tag`, STAGE_ENTERED with `stage`) and its action (CREATE_TASK "
+        "needs taskTitle, dueInDays optional; ASSIGN_OWNER needs owners; CALL_WEBHOOK needs "
+        "webhookUrl). It fires for changes from now on, once each."
     )
     async def create_linkage_rule(self, info: Info, input: LinkageRuleInput) -> LinkageRule:
         return LinkageRule.from_record(await linkage.create(info, input.to_rule()))
+
+    @mutation(
+        description="Redefine a linkage rule (the whole input, checked as for "
+        "createLinkageRule). A new trigger fires for changes from now on; a webhook's pending "
+        "deliveries go to its new address."
+    )
+    async def update_linkage_rule(
+        self, info: Info, id: strawberry.ID, input: LinkageRuleInput
+    ) -> LinkageRule:
+        return LinkageRule.from_record(await linkage.update(info, id, input.to_rule()))
+
+    @mutation(
+        description="A disabled rule fires for nothing; enabled again, it fires for changes "
+        "from then on (not for those made while it was off)."
+    )
+    async def set_linkage_rule_enabled(
+        self, info: Info, id: strawberry.ID, enabled: bool
+    ) -> LinkageRule:
+        return LinkageRule.from_record(await linkage.set_enabled(info, id, enabled))
+
+    @mutation(
+        description="Delete a linkage rule and its webhook deliveries; the tasks it made stay."
+    )
+    async def delete_linkage_rule(self, info: Info, id: strawberry.ID) -> bool:
+        return await linkage.delete(info, id)
 
     @mutation(
         description="Save a definition under a new name (names are unique: a taken name is "

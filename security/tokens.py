@@ -33,7 +33,7 @@ def hs256_secret(settings: Settings) -> bytes:
     if settings.jwt_secret is not None:
         secret = settings.jwt_secret.get_secret_value().encode()
     elif settings.uses_local_neo4j:
-        secret = _home_secret(settings.c360_home)
+        secret = home_secret(settings.c360_home, SECRET_FILE)
     else:
         raise ConfigurationError(
             "C360_JWT_SECRET is not set: give the API a secret of at least "
@@ -46,8 +46,9 @@ def hs256_secret(settings: Settings) -> bytes:
     return secret
 
 
-def _home_secret(home: Path) -> bytes:
-    path = home / SECRET_FILE
+def home_secret(home: Path, name: str) -> bytes:
+    """C360_HOME/`name`: a random secret generated on first use, readable by its owner only."""
+    path = home / name
     if not path.exists():
         home.mkdir(parents=True, exist_ok=True, mode=0o700)  # owner-only, as LocalNeo4j keeps it
         # O_EXCL: two processes starting at once agree on the first one's secret

@@ -70,6 +70,7 @@ def settings(neo4j_server: Neo4jServer) -> Iterator[Settings]:
         "C360_HOME": str(neo4j_server.home),
         # NEO4J_URI is set, so the API wants a JWT secret from the environment
         "C360_JWT_SECRET": secrets.token_urlsafe(48),
+        "C360_WEBHOOK_SECRET": secrets.token_urlsafe(32),  # likewise for webhook signatures
     }
     saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)

@@ -35,3 +35,7 @@ CREATE INDEX customer_last_purchase_order IF NOT EXISTS FOR (n:Customer) ON (n.l
 CREATE INDEX customer_birth_name IF NOT EXISTS FOR (n:Customer) ON (n.birthDate, n.nameKey);
 // The work queue (Query.tasks) is read from dueAt in index order.
 CREATE INDEX task_due IF NOT EXISTS FOR (n:Task) ON (n.dueAt);
+// The webhook outbox: each rule's pending deliveries in event order; a delivery by its id.
+CREATE INDEX pending_delivery_rule IF NOT EXISTS FOR (n:PendingDelivery) ON (n.ruleId, n.eventSeq);
+CREATE INDEX webhook_delivery_id IF NOT EXISTS FOR (n:WebhookDelivery) ON (n.id);
+CREATE INDEX webhook_delivery_rule IF NOT EXISTS FOR (n:WebhookDelivery) ON (n.ruleId);

@@ -38,10 +38,11 @@ CALL (s, into) {
   MERGE (rule)-[:KEEPS]->(into)
 }
 CALL (s, into) {
-  MATCH (rule:LinkageRule)-[old:WHEN_ADDED]->(s)
+  MATCH (rule:LinkageRule)-[old:WHEN_ADDED|WHEN_REMOVED]->(s)
+  WITH rule, old, type(old) AS trigger
   DELETE old
-  MERGE (rule)-[:WHEN_ADDED]->(into)
-  SET rule.since = $now  // it already fired for the source's holders: only later gains count
+  CREATE (rule)-[:$(trigger)]->(into)  // a rule has one trigger: no duplicate to merge
+  SET rule.since = $now  // it already fired for the source's holders: only later changes count
 }
 WITH s, into, s.name AS oldName
 DETACH DELETE s

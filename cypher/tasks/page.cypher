@@ -33,7 +33,8 @@ CALL () {
   }
   WITH t, missing ORDER BY missing, t.dueAt, t.id LIMIT $limit
   MATCH (c:Customer)-[:HAS_TASK]->(t)
-  OPTIONAL MATCH (t)-[:CREATED_BY]->(rule:LinkageRule)-[:WHEN_ADDED]->(when:Tag)
+  OPTIONAL MATCH (t)-[:CREATED_BY]->(rule:LinkageRule)
+  OPTIONAL MATCH (rule)-[:WHEN_ADDED|WHEN_REMOVED]->(when:Tag)
   RETURN collect({
     key: [missing, toString(t.dueAt), t.id],
     node: t {.*, customerId: c.id,

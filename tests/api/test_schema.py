@@ -38,6 +38,12 @@ SHARED_CONTRACT = SHARED / "schema.graphql"
 REDEFINED_DEFAULTS: dict[tuple[str, str, str], str | None] = {
     ("Query", "customers", "first"): None,
 }
+# Types service.graphql loosens: a linkage rule's tag is optional (`trigger: TAG_ADDED, tag:
+# X` says the same; STAGE_ENTERED rules have none), so `whenTagAdded` may be null.
+REDEFINED_TYPES: dict[tuple[str, str], str] = {
+    ("LinkageRuleInput", "whenTagAdded"): "String",
+    ("LinkageRule", "whenTagAdded"): "Tag",
+}
 # Contract parts that later issues build (none left).
 NOT_YET: dict[str, set[str]] = {"Query": set(), "Mutation": set()}
 NOT_YET_TYPES: set[str] = set()
@@ -93,7 +99,8 @@ def problems(ours: GraphQLSchema, theirs: GraphQLSchema) -> list[str]:
             assert isinstance(have, GraphQLInputObjectType)
             for field_name, field in want.fields.items():
                 ours_field = have.fields.get(field_name)
-                if ours_field is None or str(ours_field.type) != str(field.type):
+                wanted = REDEFINED_TYPES.get((name, field_name), str(field.type))
+                if ours_field is None or str(ours_field.type) != wanted:
                     found.append(f"input {name}.{field_name}: missing or not {field.type}")
             for field_name, field in have.fields.items():
                 if field_name not in want.fields and isinstance(field.type, GraphQLNonNull):
@@ -117,7 +124,7 @@ def object_problems(name: str, have: GraphQLObjectType, want: GraphQLObjectType)
         if ours is None:
             found.append(f"{where}: missing")
             continue
-        if str(ours.type) != str(field.type):
+        if str(ours.type) != REDEFINED_TYPES.get((name, field_name), str(field.type)):
             found.append(f"{where}: {ours.type}, contract says {field.type}")
         for arg_name, arg in field.args.items():
             our_arg = ours.args.get(arg_name)

@@ -58,6 +58,16 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
         'action: CREATE_TASK, taskTitle: "Call"}) { id } }',
         {},
     ),
+    "updateLinkageRule": (
+        'mutation { updateLinkageRule(id: "nope", input: {name: "l", tag: "VIP", '
+        'action: CREATE_TASK, taskTitle: "Call"}) { id } }',
+        {},
+    ),
+    "setLinkageRuleEnabled": (
+        'mutation { setLinkageRuleEnabled(id: "nope", enabled: false) { id } }',
+        {},
+    ),
+    "deleteLinkageRule": ('mutation { deleteLinkageRule(id: "nope") }', {}),
     "saveSegment": (
         'mutation { saveSegment(name: "s", definition: {allTags: ["VIP"]}) { id } }',
         {},
@@ -78,6 +88,9 @@ ALLOWED_OUTCOME: dict[str, str | None] = dict.fromkeys(MUTATIONS) | {
     "mergeCustomers": "NOT_FOUND",
     "updateTask": "NOT_FOUND",
     "updateTicket": "NOT_FOUND",
+    "updateLinkageRule": "NOT_FOUND",
+    "setLinkageRuleEnabled": "NOT_FOUND",
+    "deleteLinkageRule": "NOT_FOUND",
 }
 
 

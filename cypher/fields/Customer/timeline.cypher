@@ -44,7 +44,8 @@
     RETURN {{change}} {.*} AS {{item}}
     UNION ALL
     MATCH ({{this}})-[:HAS_TASK]->({{task}}:Task)
-    OPTIONAL MATCH ({{task}})-[:CREATED_BY]->({{linkage}}:LinkageRule)-[:WHEN_ADDED]->({{when}}:Tag)
+    OPTIONAL MATCH ({{task}})-[:CREATED_BY]->({{linkage}}:LinkageRule)
+    OPTIONAL MATCH ({{linkage}})-[:WHEN_ADDED|WHEN_REMOVED]->({{when}}:Tag)
     // the task's properties as a map: a key no task has yet (completedAt) reads null, where
     // naming it as a property would make Neo4j warn about an unknown key on every query
     WITH {{task}}, {{linkage}}, {{when}}, {{task}} {.*} AS {{props}}

@@ -1,5 +1,7 @@
-// Query.linkageRules: every linkage rule with its tag, in creation order.
+// Query.linkageRules: every linkage rule with its tag (none for STAGE_ENTERED), in creation
+// order.
 // Returns: rule
-MATCH (rule:LinkageRule)-[:WHEN_ADDED]->(t:Tag)
+MATCH (rule:LinkageRule)
+OPTIONAL MATCH (rule)-[:WHEN_ADDED|WHEN_REMOVED]->(t:Tag)
 RETURN rule {.*, tag: t {.*}} AS rule
 ORDER BY rule.createdAt, rule.name

@@ -1,9 +1,10 @@
 // Dispatch up to $batch pending events (tag events and the other changes, graph/changes.py) in
 // one transaction: number them (seq, the order subscribers read them in; one sequence for
 // both), label them :Change (a tag event's kind is TAG_ADDED or TAG_REMOVED), fire the linkage
-// rules of each tag gain, and mark them dispatched. The (:EventLog) node is written first, which locks it: dispatchers in
-// several processes take turns, so every event gets one number and fires once. With nothing
-// pending, nothing is written.
+// rules each triggers (a tag gained or lost, a stage entered), and mark them dispatched. The
+// (:EventLog) node is written first, which locks it: dispatchers in several processes take
+// turns, so every event gets one number and fires once. With nothing pending, nothing is
+// written.
 // Returns: dispatched, tagEvents, last, more
 MATCH (any:PendingTagEvent|PendingChange)
 WITH any LIMIT 1
@@ -24,16 +25,32 @@ REMOVE e:PendingTagEvent:PendingChange
 SET e:Change, e.seq = seq, e.kind = coalesce(e.kind, 'TAG_' + e.change)
 WITH log, e
 CALL (e) {
-  WITH e WHERE e.change = 'ADDED'
+  // the rules this event triggers; a customer merge's moves trigger none (the rules fired
+  // for the customer merged away)
+  CALL (e) {
+    WITH e WHERE e.change = 'ADDED' AND NOT coalesce(e.merged, false)
+    MATCH (rule:LinkageRule)-[:WHEN_ADDED]->(t:Tag {id: e.tagId})
+    RETURN rule, t.name AS tagName
+    UNION
+    WITH e WHERE e.change = 'REMOVED' AND NOT coalesce(e.merged, false)
+    MATCH (rule:LinkageRule)-[:WHEN_REMOVED]->(t:Tag {id: e.tagId})
+    RETURN rule, t.name AS tagName
+    UNION
+    WITH e WHERE e.kind = 'STAGE_CHANGED'
+    MATCH (rule:LinkageRule {stage: e.stage})
+    WHERE rule.trigger = 'STAGE_ENTERED'
+    RETURN rule, null AS tagName
+  }
+  // changes from before the rule (or before it was re-targeted, moved by a tag merge, or
+  // enabled again) do not fire, nor do any while it is disabled
+  WITH e, rule, tagName
+  WHERE rule.since < e.at AND coalesce(rule.enabled, true)
   MATCH (c:Customer {id: e.customerId})
-  MATCH (rule:LinkageRule)-[:WHEN_ADDED]->(:Tag {id: e.tagId})
-  // gains from before the rule (or before a merge moved it) do not fire, nor do a customer
-  // merge's (the rules fired for the customer merged away)
-  WHERE rule.since < e.at AND NOT coalesce(e.merged, false)
   CALL (rule, c, e) {
     WITH * WHERE rule.action = 'CREATE_TASK'
     CREATE (c)-[:HAS_TASK]->(task:Task {
       id: randomUUID(), title: rule.taskTitle, createdAt: $now, eventSeq: e.seq, status: 'OPEN',
+      createdBy: 'rule:' + rule.id,
       dueAt: CASE WHEN rule.dueInDays IS NULL THEN null
                   ELSE $now + duration({days: rule.dueInDays}) END
     })-[:CREATED_BY]->(rule)
@@ -53,6 +70,15 @@ CALL (e) {
                                customerId: c.id, actor: 'rule:' + rule.id, source: 'RULE',
                                ruleName: rule.name, owner: owner, previousOwner: previous})
     )
+  }
+  // The webhook's outbox (graph/rules/webhooks.py): what happened, to be POSTed in seq order.
+  CALL (rule, c, e, tagName) {
+    WITH * WHERE rule.action = 'CALL_WEBHOOK'
+    CREATE (:WebhookDelivery:PendingDelivery {
+      id: randomUUID(), ruleId: rule.id, eventSeq: e.seq, kind: e.kind, at: e.at,
+      customerId: c.id, actor: e.actor, tag: tagName, stage: e.stage, source: e.source,
+      createdAt: $now, attempts: 0, nextAttemptAt: $now
+    })
   }
 }
 WITH log, max(e.seq) AS last, count(e) AS dispatched,
