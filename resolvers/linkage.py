@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from core.errors import BadUserInput
 from graph.model import LinkageAction
 from graph.rows import LinkageRuleRow, TaskRow
@@ -9,6 +11,7 @@ from graph.rules import linkage
 from graph.rules.linkage import LinkageRule
 from resolvers import clean
 from resolvers.context import Info
+from security.roles import Area
 from security.signing import webhook_secret
 
 
@@ -39,6 +42,15 @@ async def set_enabled(info: Info, rule_id: str, enabled: bool) -> LinkageRuleRow
 
 async def delete(info: Info, rule_id: str) -> bool:
     return await linkage.delete(info.context.graph, rule_id)
+
+
+def shown_url(info: Info, url: str | None) -> str | None:
+    """The webhook address for whoever may change linkage rules; its origin for others."""
+    principal = info.context.principal
+    if url is None or (principal is not None and principal.may_write(Area.LINKAGE_RULES)):
+        return url
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}/…"
 
 
 async def tasks(info: Info, customer_id: str) -> list[TaskRow]:

@@ -10,6 +10,7 @@ import strawberry
 from graph.model import LifecycleStageName, LinkageAction, LinkageTrigger, TaskStatus
 from graph.rows import LinkageRuleRow, TaskRow
 from graph.rules import linkage
+from resolvers import linkage as linkage_resolvers
 from resolvers import tasks
 from resolvers.context import Info
 from resolvers.pagination import EdgePage
@@ -93,7 +94,7 @@ class LinkageRule:
     task_title: str | None
     due_in_days: int | None
     owners: list[str] | None
-    webhook_url: str | None
+    url: strawberry.Private[str | None]
     deliveries: int = strawberry.field(description="CALL_WEBHOOK: events delivered (2xx).")
     failures: int = strawberry.field(
         description="CALL_WEBHOOK: failed attempts (each is retried, with back-off)."
@@ -104,6 +105,13 @@ class LinkageRule:
     last_error: str | None = strawberry.field(
         description="CALL_WEBHOOK: what the last failed attempt got."
     )
+
+    @field(
+        description="CALL_WEBHOOK: where events are POSTed. Roles that may not change linkage "
+        "rules see its origin only (an address can carry a token)."
+    )
+    def webhook_url(self, info: Info) -> str | None:
+        return linkage_resolvers.shown_url(info, self.url)
 
     @classmethod
     def from_record(cls, record: LinkageRuleRow) -> LinkageRule:
@@ -123,7 +131,7 @@ class LinkageRule:
             task_title=record.get("taskTitle"),
             due_in_days=record.get("dueInDays"),
             owners=record.get("owners"),
-            webhook_url=record.get("webhookUrl"),
+            url=record.get("webhookUrl"),
             deliveries=record.get("deliveries", 0),
             failures=record.get("failures", 0),
             abandoned=record.get("abandoned", 0),

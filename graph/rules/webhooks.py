@@ -102,10 +102,19 @@ class WebhookSender:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._client: httpx2.AsyncClient | None = None
 
+    async def __aenter__(self) -> WebhookSender:
+        # redirects are not followed: a webhook answers itself, or fails
+        self._client = httpx2.AsyncClient(timeout=self.timeout_s, follow_redirects=False)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
     async def run(self) -> None:
         """Send forever (until cancelled); Neo4j being away only delays delivery."""
-        async with httpx2.AsyncClient(timeout=self.timeout_s, follow_redirects=False) as client:
-            self._client = client
+        async with self:
             while True:
                 try:
                     sent = await self.step()
@@ -164,7 +173,7 @@ class WebhookSender:
             "X-C360-Delivery": delivery["id"],
             "X-C360-Event": delivery["kind"],
         }
-        assert self._client is not None
+        assert self._client is not None, "use the sender as `async with sender:`"
         error: str | None
         try:
             response = await self._client.post(rule["webhookUrl"], content=payload, headers=headers)
