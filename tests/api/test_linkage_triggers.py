@@ -4,11 +4,14 @@ redefined, disabled and deleted (../shared/contract/service.graphql), on the sho
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from graph.db import Graph
+from graph.ingest.importer import import_files
 from tests.api.conftest import Api, snapshot
 
 RULE = "id name trigger tag { name } whenTagAdded { name } stage action enabled"
@@ -237,3 +240,23 @@ async def test_update_refuses_a_taken_name_and_an_unknown_rule(api: Api, shop: G
     assert await snapshot(shop) == before
     kept = await api(UPDATE, id=b["id"], input={"name": "B"} | same)  # its own name: fine
     assert kept["updateLinkageRule"]["tag"] == {"name": "Risk"}
+
+
+async def test_an_imported_stage_move_fires_stage_entered(
+    api: Api, shop: Graph, tmp_path: Path
+) -> None:
+    await create(
+        api, name="Welcome", trigger="STAGE_ENTERED", stage="NEW", action="CREATE_TASK",
+        taskTitle="欢迎",
+    )  # fmt: skip
+    lines = [
+        {"kind": "stage", "customerId": "c3", "stage": "NEW", "since": "2026-01-01T00:00:00Z"},
+        {"kind": "stage", "customerId": "c2", "stage": "LOYAL", "since": "2026-01-01T00:00:00Z"},
+    ]
+    path = tmp_path / "stages.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    report = await import_files(shop, [path])
+    assert report.rejections == []
+    assert [await titles(api, c) for c in ("c1", "c2", "c3")] == [[], [], ["欢迎"]]
+    await import_files(shop, [path])  # already there: no move, no second task
+    assert await titles(api, "c3") == ["欢迎"]
