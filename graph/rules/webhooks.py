@@ -178,7 +178,7 @@ class WebhookSender:
         try:
             response = await self._client.post(rule["webhookUrl"], content=payload, headers=headers)
         except httpx2.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR] or type(exc).__name__
+            error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR]
             status = None
         else:
             status = response.status_code
