@@ -574,7 +574,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.graph = await open_graph(settings)
         app.state.events = ChangeFeed(
-            app.state.graph, settings.event_poll_s, on_subscribers=graphql.metrics.subscriptions.set
+            app.state.graph,
+            settings.event_poll_s,
+            on_subscribers=graphql.metrics.subscriptions.set,
+            retention_days=settings.change_retention_days,
         )
         tasks = [asyncio.create_task(app.state.events.run(), name="tag event feed")]
         webhook_sender = webhooks.sender(app.state.graph, settings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import cypher, data, neo4j_cmd, quality, rules, segment, serve, token
+from cli import changes, cypher, data, neo4j_cmd, quality, rules, segment, serve, token
 from cli.output import console, run, user_errors
 from core.settings import Settings
 from graph.db import graph_session
@@ -26,6 +26,7 @@ serve.register(app)
 cypher.register(app)
 token.register(app)
 quality.register(app)
+changes.register(app)
 
 
 @app.command()

@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     # How often `c360 serve` looks for tag events (its own and other processes') to dispatch
     # and deliver to tagEvents subscribers.
     event_poll_s: float = Field(default=0.5, alias="C360_EVENT_POLL")
+    # Numbered change events older than this many days are deleted by `c360 serve` (every few
+    # minutes) and `c360 prune-changes`; tag events are kept (they are the tag history).
+    # 0: keep every event.
+    change_retention_days: int = Field(default=90, ge=0, alias="C360_CHANGE_RETENTION_DAYS")
     # When set, `c360 serve` runs the tag rules every this many seconds (`--rules-every`).
     rules_every_s: float | None = Field(default=None, gt=0, alias="C360_RULES_EVERY")
 

@@ -13,6 +13,13 @@ whichever process wrote them, and hands every newly numbered event to each subsc
 queue, in `seq` order. A subscriber sees the events numbered after it subscribed; one that
 reconnects reads what it missed from the log first (`after`). The log is in Neo4j, so an
 import run from the command line reaches the subscribers of a running server.
+
+Retention (`prune`): numbered events older than C360_CHANGE_RETENTION_DAYS are deleted, in
+transactions of `PRUNE_BATCH`, by every server's feed every `PRUNE_EVERY_S` (pruners take
+turns on a lock node, so replicas pruning at once do no harm) and by `c360 prune-changes`.
+Tag events are kept whatever their age: they are the customers' tag history (the timeline,
+`tags(asOf:)`). A client resuming from before the newest deleted event gets `CHANGES_PRUNED`
+(`ChangesPruned`) instead of a catch-up with holes in it.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from core.errors import C360Error
 from graph.db import Graph
@@ -30,10 +39,31 @@ from graph.tags import events as tag_events
 log = logging.getLogger("c360.events")
 
 QUEUE_SIZE = 10_000  # a subscriber this far behind is dropped rather than slow everyone down
+PRUNE_BATCH = 1000  # events deleted per transaction: short transactions, short locks
+PRUNE_EVERY_S = 300.0
 
 
 class SubscriberTooSlow(C360Error):
     code = "SUBSCRIBER_TOO_SLOW"
+
+
+class ChangesPruned(C360Error):
+    """A resume from a seq older than the newest event retention deleted: the client would
+    miss events, so it gets this instead and reads the current state again."""
+
+    code = "CHANGES_PRUNED"
+
+    def __init__(self, last_seq: int, pruned_through: int) -> None:
+        super().__init__(
+            f"lastSeq {last_seq}: events up to seq {pruned_through} are past the change log's "
+            "retention and deleted; read the current state again, then subscribe without "
+            "lastSeq"
+        )
+        self.pruned_through = pruned_through
+
+    @property
+    def extensions(self) -> dict[str, str]:
+        return super().extensions | {"prunedThrough": str(self.pruned_through)}
 
 
 class ChangeFeed:
@@ -43,16 +73,44 @@ class ChangeFeed:
         poll_s: float = 0.5,
         batch: int = 1000,
         on_subscribers: Callable[[int], None] | None = None,
+        retention_days: int = 0,
+        prune_every_s: float = PRUNE_EVERY_S,
     ) -> None:
         self.graph = graph
         self.poll_s = poll_s
         self.batch = batch
         self.on_subscribers = on_subscribers  # told the number of subscribers when it changes
+        self.retention_days = retention_days  # 0: keep every event
+        self.prune_every_s = prune_every_s
         self._queues: set[asyncio.Queue[ChangeRow | None]] = set()
         self._last: int | None = None
 
     async def run(self) -> None:
-        """Poll forever (until cancelled); Neo4j being away only delays delivery."""
+        """Poll forever (until cancelled), and prune old events when retention is on; Neo4j
+        being away only delays delivery."""
+        async with asyncio.TaskGroup() as tasks:
+            if self.retention_days:
+                tasks.create_task(self._prune_forever(), name="change retention")
+            await self._poll_forever()
+
+    async def _prune_forever(self) -> None:
+        while True:
+            try:
+                report = await prune(self.graph, retention_cutoff(self.retention_days))
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("change retention failed, retrying later", exc_info=True)
+            else:
+                if report.deleted:
+                    log.info(
+                        "change retention: %d events older than %d days deleted",
+                        report.deleted,
+                        self.retention_days,
+                    )
+            await asyncio.sleep(self.prune_every_s)
+
+    async def _poll_forever(self) -> None:
         while True:
             try:
                 caught_up = await self.step()
@@ -108,3 +166,37 @@ class ChangeFeed:
 async def after(graph: Graph, seq: int, limit: int = 1000) -> list[ChangeRow]:
     """Numbered events after `seq`, in order, at most `limit`."""
     return [row["event"] for row in await graph.read("changes/after", after=seq, limit=limit)]
+
+
+async def pruned_through(graph: Graph) -> int:
+    """The seq of the newest event retention deleted (0 before any)."""
+    row = await graph.read_one("changes/pruned_through")
+    return 0 if row is None else int(row["prunedThrough"])
+
+
+@dataclass(frozen=True)
+class PruneReport:
+    scanned: int  # numbered events looked at (the tag events kept included)
+    deleted: int
+    pruned_through: int  # the seq of the newest event deleted so far, by any run
+
+
+def retention_cutoff(days: int, now: datetime | None = None) -> datetime:
+    return (now or datetime.now(UTC)) - timedelta(days=days)
+
+
+async def prune(graph: Graph, older_than: datetime, batch: int = PRUNE_BATCH) -> PruneReport:
+    """Delete the numbered events written before `older_than`, tag events excepted, in
+    transactions of at most `batch` events, oldest first (cypher/changes/prune.cypher)."""
+    scanned = deleted = through = 0
+    while True:
+        row = await graph.write_one(
+            "changes/prune", cutoff=older_than, batch=batch, now=datetime.now(UTC)
+        )
+        if row is None:  # the statement always returns its one row
+            raise RuntimeError("changes/prune returned no row")
+        scanned += int(row["scanned"])
+        deleted += int(row["deleted"])
+        through = int(row["prunedThrough"])
+        if not row["more"]:
+            return PruneReport(scanned, deleted, through)

@@ -62,8 +62,10 @@ async def changes_after(
     # and is sent once (by seq).
     async with feed.subscribe() as live:
         if last is not None:
+            missed = await changes.after(info.context.graph, last, CATCH_UP_BATCH)
+            # checked after that read: retention only deletes, so what it read was whole
+            await _not_pruned(info, last, wanted)
             while True:
-                missed = await changes.after(info.context.graph, last, CATCH_UP_BATCH)
                 for event in missed:
                     last = int(event["seq"])
                     if chosen(event):
@@ -71,12 +73,23 @@ async def changes_after(
                         yield event
                 if len(missed) < CATCH_UP_BATCH:
                     break
+                missed = await changes.after(info.context.graph, last, CATCH_UP_BATCH)
         async for event in live:
             if last is not None and int(event["seq"]) <= last:
                 continue
             if chosen(event):
                 info.context.loaders.clear_all()  # each payload reads the graph as it is now
                 yield event
+
+
+async def _not_pruned(info: Info, last: int, wanted: set[str] | None) -> None:
+    """ChangesPruned when retention deleted events after `last` that the subscriber wants
+    (tag events are never pruned, so a subscriber to those alone misses nothing)."""
+    if wanted is not None and wanted <= TAG_EVENT_KINDS:
+        return
+    pruned = await changes.pruned_through(info.context.graph)
+    if last < pruned:
+        raise changes.ChangesPruned(last, pruned)
 
 
 def _seq(text: str | None) -> int | None:

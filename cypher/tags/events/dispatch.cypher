@@ -14,9 +14,13 @@ SET log.dispatchedAt = $now
 WITH log
 // A batch is taken in the store's order (creation order in practice) and ordered within
 // itself: sorting all pending events for every batch would make a bulk import's dispatch
-// quadratic.
-MATCH (e:PendingTagEvent|PendingChange)
-WITH log, e LIMIT $batch
+// quadratic. It is taken in a subquery: a LIMIT after the SET above becomes an
+// ExhaustiveLimit, which reads every pending event for every batch (quadratic again); `log`
+// passed in keeps the read after the lock.
+CALL (log) {
+  MATCH (e:PendingTagEvent|PendingChange)
+  RETURN e LIMIT $batch
+}
 WITH log, e ORDER BY e.at, e.customerId, e.tagId, e.change
 WITH log, collect(e) AS events
 UNWIND range(0, size(events) - 1) AS n
