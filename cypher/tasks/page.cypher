@@ -2,7 +2,7 @@
 // the statuses $statuses (null: any; a task without a status is OPEN), of $assignee (null:
 // anyone), due before $dueBefore (null: any; a task without dueAt is due before nothing);
 // $limit of them after the key [$afterMissing, $afterDue (text), $afterId] (null id: from the
-// start), and, when $count, how many match in all (a read of every task; else null).
+// start), and, when $count, how many match in all (else null).
 // Each branch walks an index in the queue's order from the key (dueAt, or id for the tasks
 // without one) and stops at $limit, so a page reads about as many tasks as it returns (and
 // those its filters skip), whatever page it is. A branch that has nothing to give gets a null
@@ -40,12 +40,41 @@ CALL () {
              rule: CASE WHEN rule IS NULL THEN null ELSE rule {.*, tag: when {.*}} END}
   }) AS rows
 }
+// The count, read from an index alone, as many entries as tasks match, with no task read:
+// the seeks of an index holding every given filter's property, one per status asked (none
+// given: each of $everyStatus, which every task has one of: `c360 migrate` gives the tasks
+// from before statuses theirs); no filter at all: the label's count (the count store). Each
+// branch but the one that applies seeks a null (nothing, at once); the hints keep the planner
+// off the indexes whose filters it would then have to read from each task.
 CALL () {
-  MATCH (t:Task)
-  WHERE t.id >= CASE WHEN $count THEN '' END
-    AND ($statuses IS NULL OR coalesce(t.status, 'OPEN') IN $statuses)
-    AND ($assignee IS NULL OR t.assignee = $assignee)
-    AND ($dueBefore IS NULL OR t.dueAt < $dueBefore)
-  RETURN count(t) AS total
+  CALL () {
+    // an assignee, due before a time
+    MATCH (t:Task) USING INDEX t:Task(assignee, status, dueAt)
+    WHERE t.assignee = CASE WHEN $count THEN $assignee END
+      AND t.status IN coalesce($statuses, $everyStatus) AND t.dueAt < $dueBefore
+    RETURN count(t) AS n
+    UNION ALL
+    // an assignee, any due time or none
+    MATCH (t:Task) USING INDEX t:Task(assignee, status)
+    WHERE t.assignee = CASE WHEN $count AND $dueBefore IS NULL THEN $assignee END
+      AND t.status IN coalesce($statuses, $everyStatus)
+    RETURN count(t) AS n
+    UNION ALL
+    // anyone's, due before a time
+    MATCH (t:Task) USING INDEX t:Task(status, dueAt)
+    WHERE t.status IN coalesce($statuses, $everyStatus)
+      AND t.dueAt < CASE WHEN $count AND $assignee IS NULL THEN $dueBefore END
+    RETURN count(t) AS n
+    UNION ALL
+    // anyone's of these statuses, any due time or none
+    MATCH (t:Task) USING INDEX t:Task(status)
+    WHERE t.status IN CASE WHEN $count AND $assignee IS NULL AND $dueBefore IS NULL
+                           THEN $statuses ELSE [] END
+    RETURN count(t) AS n
+    UNION ALL
+    RETURN CASE WHEN $count AND $statuses IS NULL AND $assignee IS NULL AND $dueBefore IS NULL
+                THEN COUNT { (:Task) } ELSE 0 END AS n
+  }
+  RETURN sum(n) AS total
 }
 RETURN rows, CASE WHEN $count THEN total END AS total

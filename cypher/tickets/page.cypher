@@ -4,8 +4,9 @@
 // (nulls: from the newest), and, when $count, how many match in all (else null).
 // The page follows the (type, occurredAt) index down from the key (ordering by type too is
 // what lets the planner take the index's order instead of sorting every ticket), so it reads
-// about as many tickets as it returns, whatever page it is (and those its filters skip). The
-// count reads every ticket: a null bound skips it when not asked for.
+// about as many tickets as it returns, whatever page it is (and those its filters skip).
+// The count is read from an index alone, as many entries as tickets match (see below); a null
+// bound skips it when not asked for.
 // Returns: rows, total
 CALL () {
   MATCH (i:Interaction)
@@ -26,12 +27,39 @@ CALL () {
     node: i {.*, customerId: c.id, productId: [(i)-[:ABOUT]->(p:Product) | p.id][0]}
   }) AS rows
 }
+// The count. Unfiltered: every ticket's (type, occurredAt) entry. Filtered: the seeks of a
+// composite index holding every filter's property, one per combination of the values asked
+// (a filter not given asks for every value: $everyStatus, $everyPriority, which every ticket
+// has one of: imports and updateTicket check them, `c360 migrate` gives older tickets theirs),
+// so only matching entries are read and no ticket itself; occurredAt, last in each index,
+// keeps the tickets the page can list. Each branch but the one that applies seeks a null
+// (nothing, at once); the hints keep the planner from counting the filters off the (type,
+// occurredAt) index, as it does when it cannot see the lists' sizes.
 CALL () {
-  MATCH (i:Interaction)
-  WHERE i.type = CASE WHEN $count THEN 'TICKET' END AND i.occurredAt IS NOT NULL
-    AND ($statuses IS NULL OR i.status IN $statuses)
-    AND ($priorities IS NULL OR i.priority IN $priorities)
-    AND ($assignee IS NULL OR i.assignee = $assignee)
-  RETURN count(i) AS total
+  CALL () {
+    MATCH (i:Interaction)
+    WHERE i.type = CASE WHEN $count AND $statuses IS NULL AND $priorities IS NULL
+                             AND $assignee IS NULL THEN 'TICKET' END
+      AND i.occurredAt IS NOT NULL
+    RETURN count(i) AS n
+    UNION ALL
+    MATCH (i:Interaction)
+    USING INDEX i:Interaction(type, status, priority, occurredAt)
+    WHERE i.type = CASE WHEN $count AND $assignee IS NULL
+                             AND ($statuses IS NOT NULL OR $priorities IS NOT NULL) THEN 'TICKET' END
+      AND i.status IN coalesce($statuses, $everyStatus)
+      AND i.priority IN coalesce($priorities, $everyPriority)
+      AND i.occurredAt IS NOT NULL
+    RETURN count(i) AS n
+    UNION ALL
+    MATCH (i:Interaction)
+    USING INDEX i:Interaction(type, assignee, status, priority, occurredAt)
+    WHERE i.type = CASE WHEN $count THEN 'TICKET' END AND i.assignee = $assignee
+      AND i.status IN coalesce($statuses, $everyStatus)
+      AND i.priority IN coalesce($priorities, $everyPriority)
+      AND i.occurredAt IS NOT NULL
+    RETURN count(i) AS n
+  }
+  RETURN sum(n) AS total
 }
 RETURN rows, CASE WHEN $count THEN total END AS total

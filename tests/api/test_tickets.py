@@ -11,6 +11,7 @@ import pytest
 from core.settings import Settings
 from graph.db import Graph, counting_round_trips
 from graph.ingest.importer import import_records
+from graph.migrate import migrate
 from resolvers.pagination import encode_cursor
 from security.roles import Role
 from tests.api.conftest import Api, snapshot
@@ -176,6 +177,41 @@ async def test_the_ticket_queue_is_newest_first_filtered_and_paged(api: Api, sho
     assert filtered["tickets"]["totalCount"] == 3
     rest = await api(TICKETS, a="li", first=5, after=filtered["tickets"]["pageInfo"]["endCursor"])
     assert ids(rest) == ["c", "a"]
+
+
+async def test_every_filter_counts_what_its_queue_lists(api: Api, shop: Graph) -> None:
+    # each count branch (none, status/priority, with an assignee) reads a different index
+    statuses = ["OPEN", "PENDING", "RESOLVED", "CLOSED"]
+    priorities = ["LOW", "NORMAL", "HIGH", "URGENT"]
+    tickets = []
+    for n in range(18):
+        ticket = (f"t{n:02}", statuses[n % 4], priorities[n // 2 % 4], ["li", "wang", None][n % 3])
+        tickets.append(ticket)
+        await record(api, id=ticket[0], customerId=f"c{n % 3 + 1}", type="TICKET",
+                     status=ticket[1], priority=ticket[2], assignee=ticket[3],
+                     occurredAt=f"2026-02-{n + 1:02}T09:00:00Z")  # fmt: skip
+    await record(api, customerId="c1", type="CALL", occurredAt="2026-02-01T09:00:00Z")
+    for s in (None, ["OPEN"], ["OPEN", "PENDING"], ["RESOLVED", "CLOSED"]):
+        for p in (None, ["URGENT"], ["LOW", "HIGH"]):
+            for a in (None, "li", "wang", "nobody"):
+                data = await api(TICKETS, s=s, p=p, a=a, first=50)
+                expected = [t for t, status, priority, assignee in reversed(tickets)
+                            if (s is None or status in s) and (p is None or priority in p)
+                            and (a is None or assignee == a)]  # fmt: skip
+                assert ids(data) == expected, (s, p, a)
+                assert data["tickets"]["totalCount"] == len(expected), (s, p, a)
+
+
+async def test_tickets_from_before_statuses_are_open_and_normal(api: Api, shop: Graph) -> None:
+    # a TICKET written before tickets had a status and a priority (an older import or demo)
+    await shop.run_text("t", """MATCH (c:Customer {id: 'c1'})
+        CREATE (c)-[:HAD]->(:Interaction {id: 'old', type: 'TICKET',
+                                          occurredAt: datetime('2025-06-01T00:00:00Z')})""",
+                        write=True)  # fmt: skip
+    await migrate(shop)
+    data = await api(TICKETS, s=["OPEN"], p=["NORMAL"])
+    assert (ids(data), data["tickets"]["totalCount"]) == (["old"], 1)
+    assert (await api(TICKETS, s=["OPEN"], a="li"))["tickets"]["totalCount"] == 0
 
 
 async def test_a_ticket_page_is_one_round_trip_whatever_its_size(api: Api, shop: Graph) -> None:
