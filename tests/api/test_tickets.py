@@ -298,6 +298,35 @@ async def test_feedback_by_the_tags_below_a_tag(api: Api, shop: Graph) -> None:
     ]  # fmt: skip
 
 
+async def test_a_customer_counts_once_per_group(api: Api, shop: Graph) -> None:
+    # VIP > Gold > Platinum, VIP > Silver: c1 holds Gold and Platinum (one group, once), c2
+    # Gold and Silver (two groups), c3 no tag below VIP
+    await api('mutation { createTag(name: "Silver", parent: "VIP") { id } }')
+    await api('mutation { createTag(name: "Platinum", parent: "Gold") { id } }')
+    await api('mutation { assignTags(customerId: "c1", tags: ["Platinum"]) { id } }')
+    await api('mutation { assignTags(customerId: "c2", tags: ["Gold", "Silver"]) { id } }')
+    for customer, score, day in (("c1", 10, 1), ("c1", 3, 2), ("c2", 9, 3), ("c3", 7, 4)):
+        await record(api, customerId=customer, type="FEEDBACK", score=score,
+                     occurredAt=f"2026-04-0{day}T00:00:00Z")  # fmt: skip
+    by_vip = await api(FEEDBACK, tag="VIP")
+    assert by_vip["feedbackSummary"] == [
+        {"group": "全部", "responses": 4, "averageScore": 7.25, "nps": 25.0},
+        {"group": "Gold", "responses": 3, "averageScore": pytest.approx(22 / 3),
+         "nps": pytest.approx(100 / 3)},
+        {"group": "Silver", "responses": 1, "averageScore": 9.0, "nps": 100.0},
+    ]  # fmt: skip
+    by_gold = await api(FEEDBACK, tag="Gold", **{"from": "2026-04-02T00:00:00Z"})
+    assert by_gold["feedbackSummary"] == [
+        {"group": "全部", "responses": 3, "averageScore": pytest.approx(19 / 3), "nps": 0.0},
+        {"group": "Platinum", "responses": 1, "averageScore": 3.0, "nps": -100.0},
+    ]  # fmt: skip
+    empty = await api(FEEDBACK, tag="VIP", to="2026-01-01T00:00:00Z")
+    assert empty["feedbackSummary"] == [
+        {"group": name, "responses": 0, "averageScore": None, "nps": None}
+        for name in ("全部", "Gold", "Silver")
+    ]
+
+
 async def test_bad_input_names_the_field_and_writes_nothing(api: Api, shop: Graph) -> None:
     before = await snapshot(shop)
     for input, code, field in (
