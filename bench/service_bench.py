@@ -163,7 +163,7 @@ async def bench(args: argparse.Namespace, local: LocalNeo4j, bolt_uri: str) -> d
                 TASKS,
                 {"s": ["OPEN"], "a": "li", "due": week, "count": False},
             ),
-            # no task passes: the page walks every task (docs/benchmarks.md)
+            # no task passes (a page once walked every task to fill)
             ("tasks of nobody, no totalCount", TASKS, {"a": "nobody", "count": False}),
             ("serviceLevels, 90 days", LEVELS, quarter),
             ("feedbackSummary, everyone", FEEDBACK, {}),
