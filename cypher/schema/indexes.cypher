@@ -35,15 +35,15 @@ CREATE INDEX customer_last_purchase_order IF NOT EXISTS FOR (n:Customer) ON (n.l
 CREATE INDEX customer_birth_name IF NOT EXISTS FOR (n:Customer) ON (n.birthDate, n.nameKey);
 // The work queue (Query.tasks) is read from dueAt in index order.
 CREATE INDEX task_due IF NOT EXISTS FOR (n:Task) ON (n.dueAt);
-// --- Counts of the service queues (totalCount of Query.tickets and Query.tasks, filtered) ---
-// Each holds every property a combination of filters names, so a count is read from the
-// index's entries alone, as many as match (cypher/tickets/page.cypher, tasks/page.cypher).
-// occurredAt closes the ticket ones: only tickets the page can list are counted. A node lacking
-// a property is in no index holding it (tickets without an assignee, tasks without dueAt).
+// --- The service queues, filtered (Query.tickets, Query.tasks: cypher/*/page.cypher) ---
+// Each holds every property a combination of filters names, then the queue's order
+// (occurredAt; dueAt, or id for the tasks without one): a page walks the range of each value
+// asked in that order, and a count reads the matching entries alone. A node lacking a
+// property is in no index holding it (tickets without an assignee, tasks without dueAt).
 CREATE INDEX ticket_status_priority IF NOT EXISTS FOR (n:Interaction) ON (n.type, n.status, n.priority, n.occurredAt);
 CREATE INDEX ticket_assignee_status_priority IF NOT EXISTS FOR (n:Interaction) ON (n.type, n.assignee, n.status, n.priority, n.occurredAt);
-CREATE INDEX task_status IF NOT EXISTS FOR (n:Task) ON (n.status);
 CREATE INDEX task_status_due IF NOT EXISTS FOR (n:Task) ON (n.status, n.dueAt);
-CREATE INDEX task_assignee_status IF NOT EXISTS FOR (n:Task) ON (n.assignee, n.status);
+CREATE INDEX task_status_id IF NOT EXISTS FOR (n:Task) ON (n.status, n.id);
 CREATE INDEX task_assignee_status_due IF NOT EXISTS FOR (n:Task) ON (n.assignee, n.status, n.dueAt);
+CREATE INDEX task_assignee_status_id IF NOT EXISTS FOR (n:Task) ON (n.assignee, n.status, n.id);
 // --- end of the service queue counts ---

@@ -4,18 +4,18 @@
 // $limit of them after the key [$afterMissing, $afterDue (text), $afterId] (null id: from the
 // start), and, when $count, how many match in all (else null).
 // The page walks indexes in the queue's order from the key and stops at $limit, so it reads
-// about as many index entries as it returns, whatever page it is. The tasks due: unfiltered,
-// the dueAt index; filtered, for each status asked (none given: each of $everyStatus, which
-// every task has one of: `c360 migrate` gives the tasks from before statuses theirs), that
-// status's range of the (status, dueAt) index, or (assignee, status, dueAt) for an assignee:
-// at most three walks of $limit entries, merged. Ordering by the index's leading columns too
-// is what lets the planner take its order (a PartialTop). The tasks without a due time (by
-// id) only when those due did not fill the page: from the id index, checking the filters on
-// each task, or, for an assignee, that assignee's tasks of the statuses asked (the
-// (assignee, status) index), sorted. A branch that has nothing to give gets a null bound,
-// which its index answers with nothing at once (a WHERE on a parameter alone would be checked
-// only after the whole index was read). Walking the dueAt and id indexes and checking the
-// filters on each task instead read every task when few passed (0.12-0.19 s at 100,000).
+// about as many index entries as it returns, whatever page it is and however few tasks the
+// filters let through. The tasks due: unfiltered, the dueAt index; filtered, for each status
+// asked (none given: each of $everyStatus, which every task has one of: `c360 migrate` gives
+// the tasks from before statuses theirs), that status's range of the (status, dueAt) index,
+// or (assignee, status, dueAt) for an assignee: at most three walks, merged. The tasks
+// without a due time, only when those due did not fill the page: the id index, or the same
+// per status over (status, id) or (assignee, status, id), skipping tasks with a due time.
+// Ordering by an index's leading columns too is what lets the planner take its order (a
+// PartialTop). A branch that has nothing to give gets a null bound, which its index answers
+// with nothing at once (a WHERE on a parameter alone would be checked only after the whole
+// index was read). Walking the dueAt and id indexes and checking the filters on each task
+// instead read every task when few passed (0.12-0.19 s at 100,000).
 // Returns: rows, total
 CALL () {
   WITH CASE WHEN $afterId IS NULL THEN datetime('0001-01-01T00:00:00Z')
@@ -56,15 +56,25 @@ CALL () {
               WHEN $afterMissing THEN $afterId ELSE '' END AS from
     CALL (from) {
       MATCH (t:Task)
-      WHERE t.id > CASE WHEN $assignee IS NULL THEN from END AND t.dueAt IS NULL
-        AND ($statuses IS NULL OR coalesce(t.status, 'OPEN') IN $statuses)
+      WHERE t.id > CASE WHEN $statuses IS NULL AND $assignee IS NULL THEN from END
+        AND t.dueAt IS NULL
       WITH t ORDER BY t.id LIMIT $limit
       RETURN t
       UNION ALL
-      MATCH (t:Task) USING INDEX t:Task(assignee, status)
-      WHERE t.assignee = CASE WHEN from IS NOT NULL THEN $assignee END
-        AND t.status IN coalesce($statuses, $everyStatus)
-        AND t.dueAt IS NULL AND t.id > from
+      UNWIND CASE WHEN $statuses IS NOT NULL OR $assignee IS NOT NULL
+                  THEN coalesce($statuses, $everyStatus) ELSE [] END AS status
+      CALL (from, status) {
+        MATCH (t:Task) USING INDEX t:Task(status, id)
+        WHERE t.status = CASE WHEN $assignee IS NULL THEN status END AND t.id > from
+          AND t.dueAt IS NULL
+        WITH t ORDER BY t.status, t.id LIMIT $limit
+        RETURN t
+        UNION ALL
+        MATCH (t:Task) USING INDEX t:Task(assignee, status, id)
+        WHERE t.assignee = $assignee AND t.status = status AND t.id > from AND t.dueAt IS NULL
+        WITH t ORDER BY t.assignee, t.status, t.id LIMIT $limit
+        RETURN t
+      }
       RETURN t
     }
     WITH t ORDER BY t.id LIMIT $limit
@@ -94,9 +104,9 @@ CALL () {
     RETURN count(t) AS n
     UNION ALL
     // an assignee, any due time or none
-    MATCH (t:Task) USING INDEX t:Task(assignee, status)
+    MATCH (t:Task) USING INDEX t:Task(assignee, status, id)
     WHERE t.assignee = CASE WHEN $count AND $dueBefore IS NULL THEN $assignee END
-      AND t.status IN coalesce($statuses, $everyStatus)
+      AND t.status IN coalesce($statuses, $everyStatus) AND t.id IS NOT NULL
     RETURN count(t) AS n
     UNION ALL
     // anyone's, due before a time
@@ -106,9 +116,9 @@ CALL () {
     RETURN count(t) AS n
     UNION ALL
     // anyone's of these statuses, any due time or none
-    MATCH (t:Task) USING INDEX t:Task(status)
-    WHERE t.status IN CASE WHEN $count AND $assignee IS NULL AND $dueBefore IS NULL
-                           THEN $statuses ELSE [] END
+    MATCH (t:Task) USING INDEX t:Task(status, id)
+    WHERE t.status IN coalesce($statuses, [])
+      AND t.id >= CASE WHEN $count AND $assignee IS NULL AND $dueBefore IS NULL THEN '' END
     RETURN count(t) AS n
     UNION ALL
     RETURN CASE WHEN $count AND $statuses IS NULL AND $assignee IS NULL AND $dueBefore IS NULL
