@@ -154,6 +154,8 @@ async def bench(args: argparse.Namespace, local: LocalNeo4j, bolt_uri: str) -> d
                 TICKETS,
                 {"p": ["URGENT"], "a": "li", "count": False},
             ),
+            # few tickets pass all three filters (a page once walked every ticket to fill)
+            ("tickets OPEN URGENT of li", TICKETS, {"s": ["OPEN"], "p": ["URGENT"], "a": "li"}),
             ("tasks, first page", TASKS, {}),
             ("tasks OPEN of li due this week", TASKS, {"s": ["OPEN"], "a": "li", "due": week}),
             (
@@ -161,6 +163,8 @@ async def bench(args: argparse.Namespace, local: LocalNeo4j, bolt_uri: str) -> d
                 TASKS,
                 {"s": ["OPEN"], "a": "li", "due": week, "count": False},
             ),
+            # no task passes (a page once walked every task to fill)
+            ("tasks of nobody, no totalCount", TASKS, {"a": "nobody", "count": False}),
             ("serviceLevels, 90 days", LEVELS, quarter),
             ("feedbackSummary, everyone", FEEDBACK, {}),
             ("feedbackSummary by 价值分层", FEEDBACK, {"tag": "价值分层"}),

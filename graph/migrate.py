@@ -26,8 +26,11 @@ async def migrate(graph: Graph) -> MigrationReport:
     # and name keys for searchCustomers.
     await refresh_purchase_totals(graph)
     await graph.write("customers/name_keys")
+    # Tasks and tickets from before they had a status (and tickets a priority) get the default
+    # one: the queues' counts read every one as having one (cypher/*/page.cypher).
     await graph.write("tasks/default_status")
     await graph.write("rules/linkage/defaults")
+    await graph.write("tickets/default_fields")
     return MigrationReport(statements=len(schema), stages=len(stages))
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from core.errors import NotFound
 from graph.db import Graph
-from graph.model import UNSET
+from graph.model import UNSET, TaskStatus
 from graph.paging import Page
 from graph.rows import TaskRow
 
@@ -52,11 +52,13 @@ async def page(
     count: bool = True,
 ) -> Page[TaskRow]:  # fmt: skip
     """Tasks by dueAt (none last), then id, `limit` after the key (missing, dueAt text, id);
-    with `count`, how many match in all (a read of every task), else NOT_COUNTED."""
+    with `count`, how many match in all (read from an index, as many entries as match), else
+    NOT_COUNTED."""
     missing, due, task_id = after if after is not None else (False, None, None)
     row = await graph.read_one(
         "tasks/page", statuses=statuses, assignee=assignee, dueBefore=due_before, limit=limit,
         afterMissing=missing, afterDue=due, afterId=task_id, count=count,
+        everyStatus=[s.value for s in TaskStatus],
     )  # fmt: skip
     assert row is not None
     return Page.from_value(row)

@@ -13,6 +13,7 @@ from typing import cast
 
 from core.errors import NotFound
 from graph.db import Graph
+from graph.model import TicketPriority, TicketStatus
 from graph.paging import Page
 from graph.rows import FeedbackSummaryRow, InteractionRow, ServiceLevelRow
 
@@ -25,11 +26,14 @@ async def page(
     assignee: str | None, limit: int, after: TicketKey | None, count: bool = True,
 ) -> Page[InteractionRow]:  # fmt: skip
     """Tickets newest first (occurredAt, then id, descending), `limit` after the key; with
-    `count`, how many match in all (a read of every ticket), else NOT_COUNTED."""
+    `count`, how many match in all (read from an index, as many entries as match), else
+    NOT_COUNTED."""
     seconds, nanos, ticket_id = after if after is not None else (None, None, None)
     row = await graph.read_one(
         "tickets/page", statuses=statuses, priorities=priorities, assignee=assignee,
         limit=limit, afterSeconds=seconds, afterNanos=nanos, afterId=ticket_id, count=count,
+        everyStatus=[s.value for s in TicketStatus],
+        everyPriority=[p.value for p in TicketPriority],
     )  # fmt: skip
     assert row is not None
     return Page.from_value(row)

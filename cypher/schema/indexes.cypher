@@ -39,3 +39,15 @@ CREATE INDEX task_due IF NOT EXISTS FOR (n:Task) ON (n.dueAt);
 CREATE INDEX pending_delivery_rule IF NOT EXISTS FOR (n:PendingDelivery) ON (n.ruleId, n.eventSeq);
 CREATE INDEX webhook_delivery_id IF NOT EXISTS FOR (n:WebhookDelivery) ON (n.id);
 CREATE INDEX webhook_delivery_rule IF NOT EXISTS FOR (n:WebhookDelivery) ON (n.ruleId);
+// --- The service queues, filtered (Query.tickets, Query.tasks: cypher/*/page.cypher) ---
+// Each holds every property a combination of filters names, then the queue's order
+// (occurredAt; dueAt, or id for the tasks without one): a page walks the range of each value
+// asked in that order, and a count reads the matching entries alone. A node lacking a
+// property is in no index holding it (tickets without an assignee, tasks without dueAt).
+CREATE INDEX ticket_status_priority IF NOT EXISTS FOR (n:Interaction) ON (n.type, n.status, n.priority, n.occurredAt);
+CREATE INDEX ticket_assignee_status_priority IF NOT EXISTS FOR (n:Interaction) ON (n.type, n.assignee, n.status, n.priority, n.occurredAt);
+CREATE INDEX task_status_due IF NOT EXISTS FOR (n:Task) ON (n.status, n.dueAt);
+CREATE INDEX task_status_id IF NOT EXISTS FOR (n:Task) ON (n.status, n.id);
+CREATE INDEX task_assignee_status_due IF NOT EXISTS FOR (n:Task) ON (n.assignee, n.status, n.dueAt);
+CREATE INDEX task_assignee_status_id IF NOT EXISTS FOR (n:Task) ON (n.assignee, n.status, n.id);
+// --- end of the service queue counts ---

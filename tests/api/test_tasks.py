@@ -155,3 +155,33 @@ async def test_every_page_follows_the_queue_order_ties_and_missing_due_times_inc
     open_wangs = [task for task in expected if task in wangs and task != expected[0]]
     assert [edge["node"]["id"] for edge in page["edges"]] == open_wangs
     assert page["totalCount"] == len(open_wangs)
+
+
+async def test_every_filter_pages_and_counts_what_it_lets_through(api: Api, shop: Graph) -> None:
+    # each filter combination reads other indexes (the due ones per status, those without a
+    # due time by id); ties on dueAt and tasks without one split across pages
+    due = ["2026-12-01T09:00:00Z", None, "2026-12-03T09:00:00Z", "2026-12-01T09:00:00Z"]
+    tasks = []
+    for n in range(16):
+        task_id = await make(api, f"t{n:02}", due[n % 4], ["li", "wang", None][n % 3])
+        status = ["OPEN", "DONE", "CANCELLED"][n % 3 if n % 5 else 0]
+        if status != "OPEN":
+            await api(UPDATE, id=task_id, s=status)
+        tasks.append((task_id, f"t{n:02}", status, ["li", "wang", None][n % 3], due[n % 4]))
+    queue = sorted(tasks, key=lambda t: (t[4] is None, t[4] or "", t[0]))
+    for s in (None, ["OPEN"], ["DONE", "CANCELLED"]):
+        for a in (None, "li", "nobody"):
+            for d in (None, "2026-12-02T00:00:00Z", "2026-11-01T00:00:00Z"):
+                expected = [title for _, title, status, assignee, dueAt in queue
+                            if (s is None or status in s) and (a is None or assignee == a)
+                            and (d is None or (dueAt is not None and dueAt < d))]  # fmt: skip
+                seen: list[str] = []
+                after = None
+                while True:
+                    data = await api(QUEUE, s=s, a=a, d=d, first=2, after=after)
+                    assert data["tasks"]["totalCount"] == len(expected), (s, a, d)
+                    seen += titles(data)
+                    if not data["tasks"]["pageInfo"]["hasNextPage"]:
+                        break
+                    after = data["tasks"]["pageInfo"]["endCursor"]
+                assert seen == expected, (s, a, d)

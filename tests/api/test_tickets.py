@@ -11,6 +11,7 @@ import pytest
 from core.settings import Settings
 from graph.db import Graph, counting_round_trips
 from graph.ingest.importer import import_records
+from graph.migrate import migrate
 from resolvers.pagination import encode_cursor
 from security.roles import Role
 from tests.api.conftest import Api, snapshot
@@ -178,6 +179,49 @@ async def test_the_ticket_queue_is_newest_first_filtered_and_paged(api: Api, sho
     assert ids(rest) == ["c", "a"]
 
 
+async def test_every_filter_pages_and_counts_what_it_lets_through(api: Api, shop: Graph) -> None:
+    # each filter combination reads other indexes (none, status/priority, with an assignee);
+    # two tickets at each time, so pages split ties (by id)
+    statuses = ["OPEN", "PENDING", "RESOLVED", "CLOSED"]
+    priorities = ["LOW", "NORMAL", "HIGH", "URGENT"]
+    tickets = []
+    for n in range(18):
+        ticket = (f"t{n:02}", statuses[n % 4], priorities[n // 2 % 4], ["li", "wang", None][n % 3])
+        tickets.append(ticket)
+        await record(api, id=ticket[0], customerId=f"c{n % 3 + 1}", type="TICKET",
+                     status=ticket[1], priority=ticket[2], assignee=ticket[3],
+                     occurredAt=f"2026-02-{n // 2 + 1:02}T09:00:00Z")  # fmt: skip
+    await record(api, customerId="c1", type="CALL", occurredAt="2026-02-01T09:00:00Z")
+    for s in (None, ["OPEN"], ["OPEN", "PENDING"], ["RESOLVED", "CLOSED"]):
+        for p in (None, ["URGENT"], ["LOW", "HIGH"]):
+            for a in (None, "li", "wang", "nobody"):
+                expected = [t for t, status, priority, assignee in reversed(tickets)
+                            if (s is None or status in s) and (p is None or priority in p)
+                            and (a is None or assignee == a)]  # fmt: skip
+                seen: list[str] = []
+                after = None
+                while True:
+                    data = await api(TICKETS, s=s, p=p, a=a, first=3, after=after)
+                    assert data["tickets"]["totalCount"] == len(expected), (s, p, a)
+                    seen += ids(data)
+                    if not data["tickets"]["pageInfo"]["hasNextPage"]:
+                        break
+                    after = data["tickets"]["pageInfo"]["endCursor"]
+                assert seen == expected, (s, p, a)
+
+
+async def test_tickets_from_before_statuses_are_open_and_normal(api: Api, shop: Graph) -> None:
+    # a TICKET written before tickets had a status and a priority (an older import or demo)
+    await shop.run_text("t", """MATCH (c:Customer {id: 'c1'})
+        CREATE (c)-[:HAD]->(:Interaction {id: 'old', type: 'TICKET',
+                                          occurredAt: datetime('2025-06-01T00:00:00Z')})""",
+                        write=True)  # fmt: skip
+    await migrate(shop)
+    data = await api(TICKETS, s=["OPEN"], p=["NORMAL"])
+    assert (ids(data), data["tickets"]["totalCount"]) == (["old"], 1)
+    assert (await api(TICKETS, s=["OPEN"], a="li"))["tickets"]["totalCount"] == 0
+
+
 async def test_a_ticket_page_is_one_round_trip_whatever_its_size(api: Api, shop: Graph) -> None:
     for n in range(12):
         await record(api, id=f"t{n:02}", customerId=f"c{n % 3 + 1}", type="TICKET")
@@ -260,6 +304,35 @@ async def test_feedback_by_the_tags_below_a_tag(api: Api, shop: Graph) -> None:
         {"group": "Gold", "responses": 3, "averageScore": pytest.approx(23 / 3), "nps": 0.0},
         {"group": "Silver", "responses": 0, "averageScore": None, "nps": None},
     ]  # fmt: skip
+
+
+async def test_a_customer_counts_once_per_group(api: Api, shop: Graph) -> None:
+    # VIP > Gold > Platinum, VIP > Silver: c1 holds Gold and Platinum (one group, once), c2
+    # Gold and Silver (two groups), c3 no tag below VIP
+    await api('mutation { createTag(name: "Silver", parent: "VIP") { id } }')
+    await api('mutation { createTag(name: "Platinum", parent: "Gold") { id } }')
+    await api('mutation { assignTags(customerId: "c1", tags: ["Platinum"]) { id } }')
+    await api('mutation { assignTags(customerId: "c2", tags: ["Gold", "Silver"]) { id } }')
+    for customer, score, day in (("c1", 10, 1), ("c1", 3, 2), ("c2", 9, 3), ("c3", 7, 4)):
+        await record(api, customerId=customer, type="FEEDBACK", score=score,
+                     occurredAt=f"2026-04-0{day}T00:00:00Z")  # fmt: skip
+    by_vip = await api(FEEDBACK, tag="VIP")
+    assert by_vip["feedbackSummary"] == [
+        {"group": "全部", "responses": 4, "averageScore": 7.25, "nps": 25.0},
+        {"group": "Gold", "responses": 3, "averageScore": pytest.approx(22 / 3),
+         "nps": pytest.approx(100 / 3)},
+        {"group": "Silver", "responses": 1, "averageScore": 9.0, "nps": 100.0},
+    ]  # fmt: skip
+    by_gold = await api(FEEDBACK, tag="Gold", **{"from": "2026-04-02T00:00:00Z"})
+    assert by_gold["feedbackSummary"] == [
+        {"group": "全部", "responses": 3, "averageScore": pytest.approx(19 / 3), "nps": 0.0},
+        {"group": "Platinum", "responses": 1, "averageScore": 3.0, "nps": -100.0},
+    ]  # fmt: skip
+    empty = await api(FEEDBACK, tag="VIP", to="2026-01-01T00:00:00Z")
+    assert empty["feedbackSummary"] == [
+        {"group": name, "responses": 0, "averageScore": None, "nps": None}
+        for name in ("全部", "Gold", "Silver")
+    ]
 
 
 async def test_bad_input_names_the_field_and_writes_nothing(api: Api, shop: Graph) -> None:
