@@ -47,6 +47,7 @@ def prune_changes(
     report = run(go())
     console.print(
         f"Deleted {report.deleted:,} change events older than {keep_days} days "
-        f"(looked at {report.scanned:,}; tag events are kept).",
+        f"(looked at {report.scanned:,}; tag events are kept).\n"
+        f"Deleted {report.deliveries:,} webhook deliveries done before then.",
         highlight=False,
     )

@@ -34,6 +34,7 @@ from datetime import UTC, datetime, timedelta
 from core.errors import C360Error
 from graph.db import Graph
 from graph.rows import ChangeRow
+from graph.rules import webhooks
 from graph.tags import events as tag_events
 
 log = logging.getLogger("c360.events")
@@ -179,6 +180,7 @@ class PruneReport:
     scanned: int  # numbered events looked at (the tag events kept included)
     deleted: int
     pruned_through: int  # the seq of the newest event deleted so far, by any run
+    deliveries: int = 0  # webhook deliveries done before the cutoff, deleted with the events
 
 
 def retention_cutoff(days: int, now: datetime | None = None) -> datetime:
@@ -187,7 +189,8 @@ def retention_cutoff(days: int, now: datetime | None = None) -> datetime:
 
 async def prune(graph: Graph, older_than: datetime, batch: int = PRUNE_BATCH) -> PruneReport:
     """Delete the numbered events written before `older_than`, tag events excepted, in
-    transactions of at most `batch` events, oldest first (cypher/changes/prune.cypher)."""
+    transactions of at most `batch` events, oldest first (cypher/changes/prune.cypher); then
+    the webhook deliveries done before it."""
     scanned = deleted = through = 0
     while True:
         row = await graph.write_one(
@@ -199,4 +202,5 @@ async def prune(graph: Graph, older_than: datetime, batch: int = PRUNE_BATCH) ->
         deleted += int(row["deleted"])
         through = int(row["prunedThrough"])
         if not row["more"]:
-            return PruneReport(scanned, deleted, through)
+            done = await webhooks.prune_done(graph, older_than, batch)
+            return PruneReport(scanned, deleted, through, done)

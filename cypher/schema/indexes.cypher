@@ -39,6 +39,8 @@ CREATE INDEX task_due IF NOT EXISTS FOR (n:Task) ON (n.dueAt);
 CREATE INDEX pending_delivery_rule IF NOT EXISTS FOR (n:PendingDelivery) ON (n.ruleId, n.eventSeq);
 CREATE INDEX webhook_delivery_id IF NOT EXISTS FOR (n:WebhookDelivery) ON (n.id);
 CREATE INDEX webhook_delivery_rule IF NOT EXISTS FOR (n:WebhookDelivery) ON (n.ruleId);
+// Retention deletes the deliveries done before its cutoff.
+CREATE INDEX webhook_delivery_created IF NOT EXISTS FOR (n:WebhookDelivery) ON (n.createdAt);
 // --- The service queues, filtered (Query.tickets, Query.tasks: cypher/*/page.cypher) ---
 // Each holds every property a combination of filters names, then the queue's order
 // (occurredAt; dueAt, or id for the tasks without one): a page walks the range of each value

@@ -216,6 +216,18 @@ class WebhookSender:
         return False
 
 
+async def prune_done(graph: Graph, older_than: datetime, batch: int) -> int:
+    """Delete the deliveries done (delivered or given up) created before `older_than`, in
+    transactions of at most `batch`; how many went."""
+    deleted = 0
+    while True:
+        row = await graph.write_one("rules/webhooks/prune", cutoff=older_than, batch=batch)
+        done = 0 if row is None else int(row["deleted"])
+        deleted += done
+        if done < batch:
+            return deleted
+
+
 def sender(graph: Graph, settings: Settings) -> WebhookSender | None:
     """The sender for these settings; None without a secret to sign with (logged)."""
     secret = webhook_secret(settings)

@@ -178,6 +178,7 @@ async def test_prune_changes_command(api: Api, shop: Graph) -> None:
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout == (
         "Deleted 2 change events older than 30 days (looked at 3; tag events are kept).\n"
+        "Deleted 0 webhook deliveries done before then.\n"
     )
     assert await seqs(shop, start) == [(start + 2, "TAG_ADDED"), (start + 4, "STAGE_CHANGED")]
     refused = prune_command("--days", "-1")

@@ -17,6 +17,7 @@ import orjson
 import pytest
 
 from core.settings import Settings
+from graph import changes
 from graph.db import Graph
 from graph.rules.webhooks import WebhookSender, retry_delay
 from security.signing import verify, webhook_secret
@@ -309,3 +310,23 @@ async def test_no_webhook_rule_without_a_secret_to_sign_with(
         "BAD_USER_INPUT",
     )
     assert (await api("{ linkageRules { id } }")) == {"linkageRules": []}
+
+
+async def test_retention_deletes_old_deliveries_that_are_done(shop: Graph) -> None:
+    await shop.run_text(
+        "tests/deliveries",
+        """
+        UNWIND [['old-delivered', 40, false], ['old-abandoned', 40, false],
+                ['old-pending', 40, true], ['new-delivered', 1, false]] AS d
+        CREATE (n:WebhookDelivery {id: d[0], ruleId: 'r', eventSeq: 1,
+                                   createdAt: datetime() - duration({days: d[1]})})
+        FOREACH (_ IN CASE WHEN d[2] THEN [1] ELSE [] END | SET n:PendingDelivery)
+        """,
+        write=True,
+    )
+    report = await changes.prune(shop, changes.retention_cutoff(30), batch=1)
+    assert report.deliveries == 2
+    rows = await shop.run_text(
+        "tests/left", "MATCH (d:WebhookDelivery) RETURN d.id AS id ORDER BY id"
+    )
+    assert [row["id"] for row in rows] == ["new-delivered", "old-pending"]
