@@ -68,8 +68,10 @@ CALL (row, c, missing, before) {
                           WHEN coalesce(before.status IN ['RESOLVED', 'CLOSED'], false)
                             THEN i.resolvedAt
                           ELSE $now END
-  WITH * WHERE before IS NULL
-            OR before <> i {.*, customer: c.id, product: [(i)-[:ABOUT]->(x:Product) | x.id][0]}
+  // CASE, not OR: OR evaluates both sides, reading a new interaction back for nothing
+  WITH * WHERE CASE WHEN before IS NULL THEN true
+                    ELSE before <> i {.*, customer: c.id,
+                                      product: [(i)-[:ABOUT]->(x:Product) | x.id][0]} END
   CREATE (:Change:PendingChange {kind: 'INTERACTION_RECORDED', at: $now, customerId: c.id,
                                  actor: coalesce(row.actor, 'import'), interactionId: row.id,
                                  type: row.props.type})
