@@ -65,6 +65,23 @@ class Api:
         return errors[0]
 
 
+async def every_page(
+    api: Api, document: str, root: str, **variables: Any
+) -> tuple[list[dict[str, Any]], set[int]]:
+    """Every node of a paged root field (`first`/`after`, a connection with totalCount),
+    following the cursors to the end; with each page's totalCount (one value when stable)."""
+    nodes: list[dict[str, Any]] = []
+    totals: set[int] = set()
+    after = None
+    while True:
+        page = (await api(document, after=after, **variables))[root]
+        totals.add(page["totalCount"])
+        nodes += [edge["node"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return nodes, totals
+        after = page["pageInfo"]["endCursor"]
+
+
 @pytest.fixture
 def api(graph: Graph, settings: Settings) -> Api:
     return Api(graph, settings)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from graph.db import Graph
-from tests.api.conftest import Api, snapshot
+from tests.api.conftest import Api, every_page, snapshot
 
 CREATE = """
 mutation ($c: ID!, $t: String!, $d: DateTime, $a: String) {
@@ -175,13 +175,6 @@ async def test_every_filter_pages_and_counts_what_it_lets_through(api: Api, shop
                 expected = [title for _, title, status, assignee, dueAt in queue
                             if (s is None or status in s) and (a is None or assignee == a)
                             and (d is None or (dueAt is not None and dueAt < d))]  # fmt: skip
-                seen: list[str] = []
-                after = None
-                while True:
-                    data = await api(QUEUE, s=s, a=a, d=d, first=2, after=after)
-                    assert data["tasks"]["totalCount"] == len(expected), (s, a, d)
-                    seen += titles(data)
-                    if not data["tasks"]["pageInfo"]["hasNextPage"]:
-                        break
-                    after = data["tasks"]["pageInfo"]["endCursor"]
-                assert seen == expected, (s, a, d)
+                nodes, totals = await every_page(api, QUEUE, "tasks", s=s, a=a, d=d, first=2)
+                assert [n["title"] for n in nodes] == expected, (s, a, d)
+                assert totals == {len(expected)}, (s, a, d)

@@ -14,7 +14,7 @@ from graph.ingest.importer import import_records
 from graph.migrate import migrate
 from resolvers.pagination import encode_cursor
 from security.roles import Role
-from tests.api.conftest import Api, snapshot
+from tests.api.conftest import Api, every_page, snapshot
 
 RECORD = """
 mutation ($input: InteractionInput!) {
@@ -198,16 +198,9 @@ async def test_every_filter_pages_and_counts_what_it_lets_through(api: Api, shop
                 expected = [t for t, status, priority, assignee in reversed(tickets)
                             if (s is None or status in s) and (p is None or priority in p)
                             and (a is None or assignee == a)]  # fmt: skip
-                seen: list[str] = []
-                after = None
-                while True:
-                    data = await api(TICKETS, s=s, p=p, a=a, first=3, after=after)
-                    assert data["tickets"]["totalCount"] == len(expected), (s, p, a)
-                    seen += ids(data)
-                    if not data["tickets"]["pageInfo"]["hasNextPage"]:
-                        break
-                    after = data["tickets"]["pageInfo"]["endCursor"]
-                assert seen == expected, (s, p, a)
+                nodes, totals = await every_page(api, TICKETS, "tickets", s=s, p=p, a=a, first=3)
+                assert [n["id"] for n in nodes] == expected, (s, p, a)
+                assert totals == {len(expected)}, (s, p, a)
 
 
 async def test_tickets_from_before_statuses_are_open_and_normal(api: Api, shop: Graph) -> None:
