@@ -62,6 +62,13 @@ def parse_date(value: str, field: str) -> date:
         raise BadUserInput(field, f"{value!r} is not a date like 1990-04-01") from None
 
 
+def format_datetime(value: datetime) -> str:
+    """ISO 8601 in UTC with a `Z`, as the API writes every DateTime (naive counts as UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def parse_datetime(value: str, field: str) -> datetime:
     """ISO 8601; a time without an offset is taken as UTC. Always returned in UTC."""
     try:

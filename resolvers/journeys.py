@@ -8,11 +8,12 @@ request's compiler, evaluated now.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from core.errors import BadUserInput
 from graph import journeys
+from graph.cleansing import format_datetime
 from graph.segments import evaluation, parse_definition
 from resolvers.context import Info
 from resolvers.segments import evaluated_at
@@ -23,8 +24,7 @@ async def stage_transitions(
 ) -> list[journeys.Transition]:
     """The moves entered in [start, end); `to` before `from` is BAD_USER_INPUT."""
     if start is not None and end is not None and end < start:
-        shown = start.astimezone(UTC).isoformat().replace("+00:00", "Z")
-        raise BadUserInput("to", f"must not be before from ({shown})")
+        raise BadUserInput("to", f"must not be before from ({format_datetime(start)})")
     return await journeys.stage_transitions(info.context.graph, start, end)
 
 

@@ -6,19 +6,13 @@ as UTC, output is always UTC. Date: `YYYY-MM-DD`.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import neo4j.time
 import strawberry
 from strawberry.types.scalar import ScalarDefinition
 
-from graph.cleansing import parse_date, parse_datetime
-
-
-def _serialize_datetime(value: datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+from graph.cleansing import format_datetime, parse_date, parse_datetime
 
 
 def _parse_datetime(value: object) -> datetime:
@@ -37,7 +31,7 @@ SCALARS: dict[object, ScalarDefinition] = {
     datetime: strawberry.scalar(
         name="DateTime",
         description="ISO 8601 date and time with offset, e.g. 2025-03-01T08:00:00Z",
-        serialize=_serialize_datetime,
+        serialize=format_datetime,
         parse_value=_parse_datetime,
     ),
     date: strawberry.scalar(

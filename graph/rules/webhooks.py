@@ -32,6 +32,7 @@ import httpx2
 import orjson
 
 from core.settings import Settings
+from graph.cleansing import format_datetime
 from graph.db import Graph, Record, Tx
 from security.signing import HEADER, signature, webhook_secret
 
@@ -54,7 +55,7 @@ def body(rule: Record, delivery: Record) -> bytes:
     event = {
         "seq": str(delivery["eventSeq"]),
         "kind": delivery["kind"],
-        "at": delivery["at"].iso_format(),
+        "at": format_datetime(delivery["at"].to_native()),
         "customerId": delivery["customerId"],
         "actor": delivery.get("actor"),
         "tag": delivery.get("tag"),

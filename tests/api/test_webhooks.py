@@ -9,7 +9,7 @@ import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -141,6 +141,8 @@ async def test_signed_in_order_and_retried_until_answered(
         | {"kind": "TAG_ADDED", "customerId": "c1", "actor": "tester", "tag": "Risk",
            "stage": None, "source": "MANUAL"},
     }  # fmt: skip
+    at = first["event"]["at"]  # as the API writes a DateTime: UTC, with a Z
+    assert at.endswith("Z") and datetime.fromisoformat(at).tzinfo == UTC, at
     seqs = [int(hit.event["seq"]) for hit in receiver.hits[2:]]
     assert seqs == sorted(seqs) and len(set(seqs)) == 3
     assert receiver.hits[0].headers["X-C360-Event"] == "TAG_ADDED"
