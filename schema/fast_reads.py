@@ -28,7 +28,8 @@ request that turns out not to be answerable after its statement ran costs a seco
 A document answered once is remembered by its text (`AnsweredDocuments`), and later requests
 with it take the fast lane (`fast_lane`, called by the HTTP layer): the role check and the
 answer, without Strawberry's execution and its extension hooks, which would only hit the
-parse and validation caches again.
+parse and validation caches again. A query graphql-core executed without an error is
+remembered too, and executed by graphql-core directly the next time (`execute_again`).
 """
 
 from __future__ import annotations
@@ -57,9 +58,21 @@ from graphql import (
 )
 from graphql.execution.values import get_variable_values
 from graphql.utilities import get_operation_ast
+from strawberry.execution import optimized_is_awaitable
 from strawberry.extensions import SchemaExtension
-from strawberry.types import ExecutionResult as HTTPResult
 
+# graphql-core's execute and the executor argument as Strawberry passes them (its own
+# helpers, so the two paths cannot drift across graphql-core versions)
+from strawberry.schema._graphql_core import (
+    GraphQLExecutionContext,
+    execute,
+    execution_context_class_kwargs,
+)
+from strawberry.types import ExecutionResult as HTTPResult
+from strawberry.types.graphql import OperationType as StrawberryOperationType
+from strawberry.utils.await_maybe import await_maybe
+
+from core import tracing
 from graph import views
 from graph.paging import Page
 from graph.translate.projection import PROPERTIES, fragment
@@ -120,39 +133,66 @@ class FastReads(SchemaExtension):
             if data is not None:
                 execution.result = ExecutionResult(data=data, errors=None)
                 if isinstance(schema, AnsweredDocuments):
-                    schema.remember(
+                    schema.answered.remember(
                         execution.query, execution.operation_name, execution.graphql_document
                     )
+                yield
+                return
         yield
+        result = execution.result
+        if (
+            isinstance(execution.schema, AnsweredDocuments)
+            and isinstance(context, Context)
+            and execution.graphql_document is not None
+            and execution.operation_type is StrawberryOperationType.QUERY
+            and isinstance(result, ExecutionResult)
+            and not result.errors
+            and not tracing.enabled()  # its resolver spans are middleware: not run again
+        ):
+            execution.schema.executed.remember(
+                execution.query, execution.operation_name, execution.graphql_document
+            )
 
 
-class AnsweredDocuments:
-    """A schema's memory of the documents the fast path answered, by (text, operation name):
-    each one parsed, validated under the schema's limits and answered whole once. A later
-    request with the same text skips Strawberry's execution (its extension hooks: the parse
-    and validation caches it would hit anyway) through `fast_lane`; the role check still runs
-    for every request, and anything else falls back to ordinary execution."""
+class DocumentMemory:
+    """The last `SIZE` documents of one kind, by (text, operation name)."""
 
     SIZE = 512
-    _schema: GraphQLSchema  # graphql-core's schema, which strawberry.Schema holds
 
     def __init__(self) -> None:
-        self.answered: OrderedDict[tuple[str, str | None], DocumentNode] = OrderedDict()
+        self.documents: OrderedDict[tuple[str, str | None], DocumentNode] = OrderedDict()
 
     def remember(self, query: str | None, operation: str | None, document: DocumentNode) -> None:
         if query is None:
             return
-        self.answered[query, operation] = document
-        if len(self.answered) > self.SIZE:
-            self.answered.popitem(last=False)
+        self.documents[query, operation] = document
+        if len(self.documents) > self.SIZE:
+            self.documents.popitem(last=False)
 
-    def answered_document(self, query: str | None, operation: str | None) -> DocumentNode | None:
+    def get(self, query: str | None, operation: str | None) -> DocumentNode | None:
         if query is None:
             return None
-        document = self.answered.get((query, operation))
+        document = self.documents.get((query, operation))
         if document is not None:
-            self.answered.move_to_end((query, operation))
+            self.documents.move_to_end((query, operation))
         return document
+
+
+class AnsweredDocuments:
+    """A schema's memory of the query documents that went through Strawberry's execution:
+    each one parsed, validated under the schema's limits and run once. `answered`: the fast
+    path answered it whole; `executed`: graphql-core executed it without an error. A later
+    request with the same text skips Strawberry's execution (its extension hooks, which would
+    only hit the parse and validation caches again) through `fast_lane`; the role check and
+    the cost limit still run for every request, and anything else falls back to ordinary
+    execution."""
+
+    _schema: GraphQLSchema  # graphql-core's schema, which strawberry.Schema holds
+    execution_context_class: type[GraphQLExecutionContext[Any]]  # strawberry.Schema's
+
+    def __init__(self) -> None:
+        self.answered = DocumentMemory()
+        self.executed = DocumentMemory()
 
 
 async def fast_lane(
@@ -162,20 +202,53 @@ async def fast_lane(
     variables: dict[str, Any] | None,
     context: Context,
 ) -> HTTPResult | None:
-    """The result of a request whose document the fast path answered before, without
-    Strawberry's execution; None sends the request through it (a refusal, bad variables,
+    """The result of a query whose document went through Strawberry's execution before,
+    without it; None sends the request through it (a refusal, bad variables, an error,
     anything the fast path does not answer: ordinary execution reports it)."""
     if not isinstance(schema, AnsweredDocuments) or not context.settings.fast_reads:
         return None
     if not isinstance(operation_name, str | None):  # Strawberry refuses it with a 400
         return None
-    document = schema.answered_document(query, operation_name)
+    answered = schema.answered.get(query, operation_name)
+    document = answered or schema.executed.get(query, operation_name)
     if document is None or refusal(context, document, operation_name) is not None:
         return None
     if too_complex(schema._schema, document, operation_name, variables, context.settings):
         return None  # ordinary execution refuses it
+    if answered is None:
+        return await execute_again(schema, document, operation_name, variables, context)
     data = await attempt(schema._schema, document, operation_name, variables, context)
     return None if data is None else HTTPResult(data=data, errors=None)
+
+
+async def execute_again(
+    schema: AnsweredDocuments,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+    context: Context,
+) -> HTTPResult | None:
+    """A query document graphql-core executed before without an error, executed by it as
+    Strawberry does (its execution context class, no middleware: no extension resolves
+    fields unless tracing is on, and then documents are not remembered). An error sends the
+    request through Strawberry's execution again, which masks, codes and logs it: queries
+    only read, so running one twice costs time, not correctness, and the request's deadline
+    (set by the HTTP layer) bounds both runs."""
+    result = await await_maybe(
+        execute(
+            schema._schema,
+            document,
+            variable_values=variables,
+            operation_name=operation_name,
+            context_value=context,
+            is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]  # as Strawberry's
+            **execution_context_class_kwargs(schema.execution_context_class),
+            operation_extensions=None,
+        )
+    )
+    if result.errors:
+        return None
+    return HTTPResult(data=result.data, errors=None)
 
 
 async def attempt(

@@ -1,7 +1,12 @@
 """Bounded in time (operations.md, "Bounded requests"): a Neo4j that stops answering cannot
 hold a request past C360_REQUEST_TIMEOUT_S, and a client that goes away ends its request's
 transactions. Both against a real `c360 serve` whose Bolt connections pass through a small
-TCP proxy that can stop forwarding Neo4j's answers (a silent peer, not a refusing one)."""
+TCP proxy that can stop forwarding Neo4j's answers (a silent peer, not a refusing one).
+
+A read is one auto-commit statement: Neo4j runs it, sends the rows and is done, so a silent
+peer leaves no read transaction open to watch; the proxy says when it held an answer back.
+A mutation's explicit transaction stays open in Neo4j until the commit that never comes,
+which is what the disconnect test watches end."""
 
 from __future__ import annotations
 
@@ -23,16 +28,19 @@ from tests.conftest import serving
 from tests.tokens import auth_header
 
 QUERY = '{ customer(id: "c1") { name tags { name } } }'
+MUTATION = 'mutation { upsertCustomer(input: {id: "c9", name: "Zed"}) { id } }'
 
 
 class SilentPeerProxy:
     """Forwards TCP connections to `target`; after `silence()`, what the target sends is held
-    back (read, never delivered). A client closing its side closes the target's side."""
+    back (read, never delivered; `held` counts the chunks). A client closing its side closes
+    the target's side."""
 
     def __init__(self, target: tuple[str, int]) -> None:
         self.target = target
         self.loop = asyncio.new_event_loop()
         self.port = 0
+        self.held = 0
         started = threading.Event()
         self.thread = threading.Thread(target=self._run, args=(started,), daemon=True)
         self.thread.start()
@@ -58,7 +66,8 @@ class SilentPeerProxy:
             source: asyncio.StreamReader, sink: asyncio.StreamWriter, answers: bool
         ) -> None:
             while data := await source.read(65536):
-                if answers:
+                if answers and not self.speaking.is_set():
+                    self.held += 1
                     await self.speaking.wait()
                 sink.write(data)
                 await sink.drain()
@@ -96,32 +105,39 @@ def proxy(settings: Settings) -> Iterator[SilentPeerProxy]:
         proxy.close()
 
 
-async def open_request_transactions(graph: Graph) -> list[str]:
-    """The request's transactions (its statement, views/customer) open in Neo4j right now,
-    seen directly, not through the proxy. (The server's event feed polls through the proxy
-    too; a silent Neo4j holds its transaction until C360_QUERY_TIMEOUT.)"""
+async def open_transactions(graph: Graph, query: str) -> list[str]:
+    """c360's transactions for `query` (their metadata's name) open in Neo4j right now, seen
+    directly, not through the proxy."""
     async with graph.driver.session(database=graph.database) as session:
         result = await session.run(
             "SHOW TRANSACTIONS YIELD metaData "
-            "WHERE metaData.app = 'c360' AND metaData.query = 'views/customer' "
-            "RETURN metaData.query AS query"
+            "WHERE metaData.app = 'c360' AND metaData.query = $name "
+            "RETURN metaData.query AS query",
+            name=query,
         )
         return [record["query"] async for record in result]
 
 
-async def until_a_request_transaction(graph: Graph, seconds: float) -> None:
+async def until_a_transaction(graph: Graph, query: str, seconds: float) -> None:
     started = time.monotonic()
-    while not await open_request_transactions(graph):
-        assert time.monotonic() - started < seconds, "the request did not reach Neo4j"
+    while not await open_transactions(graph, query):
+        assert time.monotonic() - started < seconds, f"no {query} transaction reached Neo4j"
         await asyncio.sleep(0.05)
 
 
-async def until_no_request_transactions(graph: Graph, seconds: float) -> float:
+async def until_no_transactions(graph: Graph, query: str, seconds: float) -> float:
     started = time.monotonic()
-    while await open_request_transactions(graph):
-        assert time.monotonic() - started < seconds, await open_request_transactions(graph)
+    while await open_transactions(graph, query):
+        assert time.monotonic() - started < seconds, await open_transactions(graph, query)
         await asyncio.sleep(0.1)
     return time.monotonic() - started
+
+
+async def until_an_answer_is_held(proxy: SilentPeerProxy, seconds: float) -> None:
+    started = time.monotonic()
+    while proxy.held == 0:
+        assert time.monotonic() - started < seconds, "the request did not reach Neo4j"
+        await asyncio.sleep(0.02)
 
 
 def through(proxy: SilentPeerProxy, deadline_s: int) -> dict[str, str]:
@@ -151,7 +167,7 @@ async def test_a_silent_neo4j_gets_the_request_a_timeout_at_its_deadline(
             proxy.silence()
             started = time.monotonic()
             request = asyncio.ensure_future(http.post("/graphql", json={"query": QUERY}))
-            await until_a_request_transaction(graph, seconds=1.5)  # it reached Neo4j, and waits
+            await until_an_answer_is_held(proxy, seconds=1.5)  # Neo4j answered; it waits
             response = await request
             elapsed = time.monotonic() - started
     body = response.json()
@@ -159,7 +175,7 @@ async def test_a_silent_neo4j_gets_the_request_a_timeout_at_its_deadline(
     assert [error["extensions"]["code"] for error in body["errors"]] == ["TIMEOUT"]
     assert body["errors"][0]["message"].startswith("the request ran longer than 2 s")
     assert 1.9 < elapsed < 4.0  # the deadline, not the 30 s transaction timeout
-    await until_no_request_transactions(graph, seconds=3)
+    await until_no_transactions(graph, "views/customer", seconds=3)
 
 
 async def test_a_client_that_disconnects_ends_its_transactions(
@@ -171,7 +187,7 @@ async def test_a_client_that_disconnects_ends_its_transactions(
             assert (await http.post("/graphql", json={"query": QUERY})).status_code == 200
         proxy.silence()
         host, port = urlsplit(url).hostname, urlsplit(url).port
-        body = json.dumps({"query": QUERY}).encode()
+        body = json.dumps({"query": MUTATION}).encode()
         authorization = auth_header(Role.ADMIN)["Authorization"]
         with socket.create_connection((host, port)) as client:
             client.sendall(
@@ -179,7 +195,9 @@ async def test_a_client_that_disconnects_ends_its_transactions(
                 + f"Authorization: {authorization}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
                 + body
             )
-            await until_a_request_transaction(graph, seconds=10)
+            await until_a_transaction(graph, "mutation", seconds=10)
         # the client is gone: within moments, not at the deadline (60 s) or the
-        # transaction timeout (30 s), Neo4j has nothing of it left
-        assert await until_no_request_transactions(graph, seconds=5) < 5
+        # transaction timeout (30 s), Neo4j has nothing of it left, and nothing was written
+        assert await until_no_transactions(graph, "mutation", seconds=5) < 5
+        written = "MATCH (c:Customer {id: 'c9'}) RETURN c.id AS id"
+        assert await graph.run_text("tests/written", written) == []

@@ -72,7 +72,7 @@ async def test_neo4j_unreachable_is_reported_unmasked(settings: Settings) -> Non
         max_transaction_retry_time=0.5,
     )
     try:
-        api = Api(Graph(driver, "neo4j", timeout_s=5.0), settings)
+        api = Api(Graph(driver, "neo4j", timeout_s=5.0, retry_s=0.5), settings)
         error = await api.error("{ customers { totalCount } }")
     finally:
         await driver.close()

@@ -239,3 +239,43 @@ def test_a_document_answered_once_skips_strawberrys_execution(
         ).json()
         assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
         assert executed == [query, query]  # through Strawberry, which reported them
+
+
+def test_a_query_executed_once_without_errors_skips_strawberrys_execution(
+    shop: Graph, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query the fast path does not answer (a segment count here) is executed by
+    graphql-core directly the second time; one that errors goes back through Strawberry's
+    execution, which codes and masks the error; mutations are never remembered."""
+    query = "query ($t: String!) { segmentPreview(definition: {anyTags: [$t]}) { count } }"
+    mutation = 'mutation { upsertCustomer(input: {id: "c9", name: "Zed"}) { id name } }'
+    with TestClient(create_app(settings)) as client:
+
+        def post(body: dict[str, Any]) -> Any:
+            return client.post("/graphql", json=body, headers=auth_header(Role.ADMIN)).json()
+
+        first = post({"query": query, "variables": {"t": "VIP"}})
+        assert first == {"data": {"segmentPreview": {"count": 2}}}
+        assert post({"query": mutation}) == {
+            "data": {"upsertCustomer": {"id": "c9", "name": "Zed"}}
+        }
+        executed: list[str | None] = []
+        execute = strawberry.Schema.execute
+
+        async def recorded(self: Any, query: str | None, *args: Any, **kwargs: Any) -> Any:
+            executed.append(query)
+            return await execute(self, query, *args, **kwargs)
+
+        monkeypatch.setattr(strawberry.Schema, "execute", recorded)
+        assert post({"query": query, "variables": {"t": "Gold"}}) == {
+            "data": {"segmentPreview": {"count": 1}}
+        }
+        assert executed == []  # executed again by graphql-core alone
+        unknown = post({"query": query, "variables": {"t": "Platinum"}})
+        assert unknown["data"] is None
+        assert [e["extensions"]["code"] for e in unknown["errors"]] == ["BAD_USER_INPUT"]
+        assert executed == [query]  # the error went through Strawberry, which coded it
+        assert post({"query": mutation}) == {
+            "data": {"upsertCustomer": {"id": "c9", "name": "Zed"}}
+        }
+        assert executed == [query, mutation]
