@@ -1,0 +1,214 @@
+"""What HTTP alone costs a customer-360 read: the floor's statement served by a bare server.
+
+    set -a; . /tmp/peer-run/neo4j/env; set +a     # the Neo4j ../shared/peer/compare.sh loaded
+    .venv/bin/python bench/http_floor.py [--c360-url URL --token T] [--requests 400 --rounds 5]
+
+compare.sh's floor runs one hand-written Cypher per request through the async driver in the
+measuring process: no HTTP, no JSON, no GraphQL. This script measures, one request at a time
+and in alternating rounds against the same Neo4j:
+
+- `driver`: the floor as compare.sh runs it (`execute_query` of the same statement, here);
+- `http`: the same `execute_query` behind the least an HTTP service can be, a bare ASGI app
+  on uvicorn with httptools and uvloop (c360's server stack without Starlette, GraphQL or
+  anything else), JSON in and out with orjson;
+- `c360` (with `--c360-url` and `--token`): the contract's customer-360 query.
+
+The HTTP variants are called by a raw keep-alive HTTP/1.1 client on asyncio streams, the
+cheapest client there is, so `http` is the lowest latency any HTTP API on this stack can
+give this read. Prints p50 and mean per variant and p50 against `driver`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+import neo4j
+import orjson
+
+# ../shared/peer/bench.py's FLOOR_R1, the statement compare.sh's floor runs for R1.
+FLOOR_R1 = """
+MATCH (c:Customer {id: $id})
+OPTIONAL MATCH (c)-[:IN_STAGE]->(s:LifecycleStage)
+CALL (c) {
+  OPTIONAL MATCH (c)-[:HAD]->(i:Interaction {type: 'PURCHASE'})
+  RETURN coalesce(sum(i.amount), 0.0) AS totalSpend, count(i) AS purchaseCount,
+         max(i.occurredAt) AS lastPurchaseAt
+}
+RETURN c.id AS id, c.name AS name, c.email AS email, c.phone AS phone, s.name AS stage,
+       totalSpend, purchaseCount, lastPurchaseAt,
+       COLLECT { MATCH (c)-[:HAS_TAG]->(t:Tag) RETURN t.name AS n ORDER BY n } AS tags,
+       COLLECT { MATCH (c)-[:HAD]->(:Interaction {type: 'PURCHASE'})-[:ABOUT]->(p:Product)
+                 WITH DISTINCT p.id AS pid RETURN pid ORDER BY pid } AS purchasedProducts,
+       COLLECT { MATCH (c)-[:HAD]->(i:Interaction)
+                 RETURN i.id AS iid ORDER BY i.occurredAt DESC, i.id ASC LIMIT 5 } AS newest,
+       COUNT { (c)-[:HAD]->(:Interaction) } AS interactionCount
+"""
+# compare.sh's c360 R1 text.
+C360_R1 = """query($id: ID!) { customer(id: $id) { id name email phone stage totalSpend
+ purchaseCount lastPurchaseAt tags { name } purchasedProducts { id }
+ interactions(first: 5) { totalCount edges { node { id } } } } }"""
+
+
+def driver() -> neo4j.AsyncDriver:
+    return neo4j.AsyncGraphDatabase.driver(
+        os.environ["NEO4J_URI"], auth=(os.environ["NEO4J_USER"], os.environ["NEO4J_PASSWORD"])
+    )
+
+
+class BareApp:
+    """The least an HTTP JSON service can be: read the body, run the statement, answer."""
+
+    def __init__(self) -> None:
+        self.driver: neo4j.AsyncDriver | None = None
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while (message := await receive())["type"] != "lifespan.shutdown":
+                self.driver = driver()
+                await send({"type": "lifespan.startup.complete"})
+            if self.driver is not None:
+                await self.driver.close()
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        assert self.driver is not None
+        body, more = b"", True
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        records, _, _ = await self.driver.execute_query(
+            FLOOR_R1, orjson.loads(body), database_="neo4j", routing_="r"
+        )
+        out = orjson.dumps([dict(record) for record in records], default=str)
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(out))]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": out})
+
+
+def serve(port: int) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        BareApp(), host="127.0.0.1", port=port, http="httptools", loop="uvloop",
+        access_log=False, log_level="warning", lifespan="on",
+    )  # fmt: skip
+
+
+class RawClient:
+    """Keep-alive HTTP/1.1 POSTs on one connection; bodies framed by Content-Length."""
+
+    def __init__(self, url: str, headers: dict[str, str]) -> None:
+        rest = url.removeprefix("http://")
+        self.hostport, _, path = rest.partition("/")
+        self.path = "/" + path
+        self.extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+
+    async def open(self) -> None:
+        host, _, port = self.hostport.partition(":")
+        self.reader, self.writer = await asyncio.open_connection(host, int(port))
+        self.writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    async def post(self, body: bytes) -> bytes:
+        head = (
+            f"POST {self.path} HTTP/1.1\r\nHost: {self.hostport}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n{self.extra}\r\n"
+        )
+        self.writer.write(head.encode() + body)
+        response = await self.reader.readuntil(b"\r\n\r\n")
+        length = None
+        for line in response.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        if not response.startswith(b"HTTP/1.1 200") or length is None:
+            raise SystemExit(f"unexpected response: {response[:200]!r}")
+        return await self.reader.readexactly(length)
+
+
+async def measure(args: argparse.Namespace, port: int) -> dict[str, list[float]]:
+    rng = random.Random(7)
+    ids = [f"C{rng.randint(1, args.customers):07d}" for _ in range(args.requests * args.rounds)]
+    floor_driver = driver()
+    http = RawClient(f"http://127.0.0.1:{port}/", {})
+    await http.open()
+
+    async def floor(customer: str) -> None:
+        await floor_driver.execute_query(
+            FLOOR_R1, {"id": customer}, database_="neo4j", routing_="r"
+        )
+
+    async def bare(customer: str) -> None:
+        await http.post(orjson.dumps({"id": customer}))
+
+    variants: dict[str, Any] = {"driver": floor, "http": bare}
+    if args.c360_url:
+        c360 = RawClient(args.c360_url, {"Authorization": f"Bearer {args.token}"})
+        await c360.open()
+
+        async def graphql(customer: str) -> None:
+            body = await c360.post(orjson.dumps({"query": C360_R1, "variables": {"id": customer}}))
+            if b'"errors"' in body:
+                raise SystemExit(body.decode())
+
+        variants["c360"] = graphql
+    for call in variants.values():  # warm-up
+        for customer in ids[: args.requests]:
+            await call(customer)
+    seen: dict[str, list[float]] = {name: [] for name in variants}
+    for round_ in range(args.rounds):
+        for name, call in variants.items():
+            for customer in ids[round_ * args.requests : (round_ + 1) * args.requests]:
+                started = time.perf_counter()
+                await call(customer)
+                seen[name].append(time.perf_counter() - started)
+    await floor_driver.close()
+    return seen
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=400, help="per variant per round")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--c360-url")
+    parser.add_argument("--token")
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)  # the bare server itself
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve)
+        return
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, __file__, "--serve", str(port)])
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        seen = asyncio.run(measure(args, port))
+    finally:
+        server.terminate()
+        server.wait(10)
+    base = statistics.median(seen["driver"])
+    for name, latencies in seen.items():
+        p50 = statistics.median(latencies)
+        print(
+            f"{name:7s} p50 {p50 * 1000:6.3f} ms  mean {statistics.fmean(latencies) * 1000:6.3f} ms"
+            f"  p50 / driver {p50 / base:4.2f}x  ({len(latencies)} requests)"
+        )
+
+
+if __name__ == "__main__":
+    main()
