@@ -2,26 +2,33 @@
 
     set -a; . /tmp/peer-run/neo4j/env; set +a     # the Neo4j ../shared/peer/compare.sh loaded
     .venv/bin/python bench/http_floor.py [--c360-url URL --token T] [--requests 400 --rounds 5]
+        [--client raw|aiohttp]
 
 compare.sh's floor runs one hand-written Cypher per request through the async driver in the
 measuring process: no HTTP, no JSON, no GraphQL. This script measures, one request at a time
 and in alternating rounds against the same Neo4j:
 
 - `driver`: the floor as compare.sh runs it (`execute_query` of the same statement, here);
-- `http`: the same `execute_query` behind the least an HTTP service can be, a bare ASGI app
+- `driver-auto`: the same statement as an auto-commit read (no COMMIT round trip), the way
+  c360 runs its reads (graph/db.py);
+- `http`, `http-auto`: the same two behind the least an HTTP service can be, a bare ASGI app
   on uvicorn with httptools and uvloop (c360's server stack without Starlette, GraphQL or
   anything else), JSON in and out with orjson;
 - `c360` (with `--c360-url` and `--token`): the contract's customer-360 query.
 
 The HTTP variants are called by a raw keep-alive HTTP/1.1 client on asyncio streams, the
-cheapest client there is, so `http` is the lowest latency any HTTP API on this stack can
-give this read. Prints p50 and mean per variant and p50 against `driver`.
+cheapest client there is (`--client raw`, the default), or by compare.sh's own client
+(`--client aiohttp`: an aiohttp 3.14 session posting `json.dumps` bodies and decoding the
+answer, as ../shared/peer/bench.py does; needs `pip install aiohttp==3.14.5`). `http-auto`
+is then the lowest latency any HTTP API on this stack can give this read with that client.
+Prints p50 and mean per variant and p50 against `driver`.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import socket
@@ -64,6 +71,23 @@ def driver() -> neo4j.AsyncDriver:
     )
 
 
+async def managed(floor: neo4j.AsyncDriver, params: dict[str, Any]) -> list[neo4j.Record]:
+    """compare.sh's floor: `execute_query`, a managed read transaction (BEGIN+RUN+PULL, COMMIT)."""
+    records, _, _ = await floor.execute_query(FLOOR_R1, params, database_="neo4j", routing_="r")
+    return records
+
+
+async def auto_commit(floor: neo4j.AsyncDriver, params: dict[str, Any]) -> list[neo4j.Record]:
+    """c360's reads (graph/db.py): an auto-commit statement in a READ session, one round trip."""
+    async with floor.session(
+        database="neo4j",
+        default_access_mode=neo4j.READ_ACCESS,
+        bookmark_manager=floor.execute_query_bookmark_manager,
+    ) as session:
+        result = await session.run(FLOOR_R1, params)
+        return [record async for record in result]
+
+
 class BareApp:
     """The least an HTTP JSON service can be: read the body, run the statement, answer."""
 
@@ -85,9 +109,10 @@ class BareApp:
             message = await receive()
             body += message.get("body", b"")
             more = message.get("more_body", False)
-        records, _, _ = await self.driver.execute_query(
-            FLOOR_R1, orjson.loads(body), database_="neo4j", routing_="r"
-        )
+        if scope["path"] == "/auto":
+            records = await auto_commit(self.driver, orjson.loads(body))
+        else:
+            records = await managed(self.driver, orjson.loads(body))
         out = orjson.dumps([dict(record) for record in records], default=str)
         headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(out))]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
@@ -99,7 +124,7 @@ def serve(port: int) -> None:
 
     uvicorn.run(
         BareApp(), host="127.0.0.1", port=port, http="httptools", loop="uvloop",
-        access_log=False, log_level="warning", lifespan="on",
+        access_log=False, log_level="warning", lifespan="on", timeout_keep_alive=600,
     )  # fmt: skip
 
 
@@ -118,6 +143,8 @@ class RawClient:
         self.writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     async def post(self, body: bytes) -> bytes:
+        if self.reader.at_eof():  # the server closed the idle connection (uvicorn: after 5 s)
+            await self.open()
         head = (
             f"POST {self.path} HTTP/1.1\r\nHost: {self.hostport}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n{self.extra}\r\n"
@@ -133,26 +160,67 @@ class RawClient:
             raise SystemExit(f"unexpected response: {response[:200]!r}")
         return await self.reader.readexactly(length)
 
+    async def close(self) -> None:
+        self.writer.close()
+
+
+class AiohttpClient:
+    """compare.sh's client (../shared/peer/bench.py `Gql.call`): one aiohttp session, a
+    `json.dumps` body, the answer decoded by `resp.json()`."""
+
+    def __init__(self, url: str, headers: dict[str, str]) -> None:
+        self.url = url
+        self.headers = {"Content-Type": "application/json", **headers}
+
+    async def open(self) -> None:
+        try:
+            import aiohttp
+        except ImportError:
+            raise SystemExit("--client aiohttp needs it: pip install aiohttp==3.14.5") from None
+        self.session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=64, force_close=False),
+            timeout=aiohttp.ClientTimeout(total=120),
+        )
+
+    async def post(self, body: bytes) -> bytes:
+        text = json.dumps(orjson.loads(body))
+        async with self.session.post(self.url, data=text, headers=self.headers) as response:
+            answer = await response.json(content_type=None)
+        if response.status != 200:
+            raise SystemExit(f"unexpected response: HTTP {response.status} {answer!r:.200}")
+        return orjson.dumps(answer)
+
+    async def close(self) -> None:
+        await self.session.close()
+
 
 async def measure(args: argparse.Namespace, port: int) -> dict[str, list[float]]:
     rng = random.Random(7)
     ids = [f"C{rng.randint(1, args.customers):07d}" for _ in range(args.requests * args.rounds)]
     floor_driver = driver()
-    http = RawClient(f"http://127.0.0.1:{port}/", {})
-    await http.open()
+    client = {"raw": RawClient, "aiohttp": AiohttpClient}[args.client]
+    origin = f"http://127.0.0.1:{port}"
+    http, http_auto = client(f"{origin}/", {}), client(f"{origin}/auto", {})
+    clients = [http, http_auto]
 
     async def floor(customer: str) -> None:
-        await floor_driver.execute_query(
-            FLOOR_R1, {"id": customer}, database_="neo4j", routing_="r"
-        )
+        await managed(floor_driver, {"id": customer})
+
+    async def floor_auto(customer: str) -> None:
+        await auto_commit(floor_driver, {"id": customer})
 
     async def bare(customer: str) -> None:
         await http.post(orjson.dumps({"id": customer}))
 
-    variants: dict[str, Any] = {"driver": floor, "http": bare}
+    async def bare_auto(customer: str) -> None:
+        await http_auto.post(orjson.dumps({"id": customer}))
+
+    variants: dict[str, Any] = {
+        "driver": floor, "driver-auto": floor_auto, "http": bare, "http-auto": bare_auto,
+    }  # fmt: skip
     if args.c360_url:
-        c360 = RawClient(args.c360_url, {"Authorization": f"Bearer {args.token}"})
-        await c360.open()
+        c360 = client(args.c360_url, {"Authorization": f"Bearer {args.token}"})
+        clients.append(c360)
 
         async def graphql(customer: str) -> None:
             body = await c360.post(orjson.dumps({"query": C360_R1, "variables": {"id": customer}}))
@@ -160,6 +228,8 @@ async def measure(args: argparse.Namespace, port: int) -> dict[str, list[float]]
                 raise SystemExit(body.decode())
 
         variants["c360"] = graphql
+    for each in clients:
+        await each.open()
     for call in variants.values():  # warm-up
         for customer in ids[: args.requests]:
             await call(customer)
@@ -170,6 +240,8 @@ async def measure(args: argparse.Namespace, port: int) -> dict[str, list[float]]
                 started = time.perf_counter()
                 await call(customer)
                 seen[name].append(time.perf_counter() - started)
+    for each in clients:
+        await each.close()
     await floor_driver.close()
     return seen
 
@@ -181,6 +253,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--c360-url")
     parser.add_argument("--token")
+    parser.add_argument("--client", choices=["raw", "aiohttp"], default="raw")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)  # the bare server itself
     args = parser.parse_args()
     if args.serve:
@@ -205,7 +278,8 @@ def main() -> None:
     for name, latencies in seen.items():
         p50 = statistics.median(latencies)
         print(
-            f"{name:7s} p50 {p50 * 1000:6.3f} ms  mean {statistics.fmean(latencies) * 1000:6.3f} ms"
+            f"{name:11s} p50 {p50 * 1000:6.3f} ms"
+            f"  mean {statistics.fmean(latencies) * 1000:6.3f} ms"
             f"  p50 / driver {p50 / base:4.2f}x  ({len(latencies)} requests)"
         )
 
