@@ -198,7 +198,7 @@ async def measure(args: argparse.Namespace, port: int) -> dict[str, list[float]]
     rng = random.Random(7)
     ids = [f"C{rng.randint(1, args.customers):07d}" for _ in range(args.requests * args.rounds)]
     floor_driver = driver()
-    client = {"raw": RawClient, "aiohttp": AiohttpClient}[args.client]
+    client = AiohttpClient if args.client == "aiohttp" else RawClient
     origin = f"http://127.0.0.1:{port}"
     http, http_auto = client(f"{origin}/", {}), client(f"{origin}/auto", {})
     clients = [http, http_auto]
