@@ -12,4 +12,4 @@ async def audit_log(info: Info, first: int | None, after: str | None) -> EdgePag
     size = check_first(first, info.context.settings)
     key = decode_cursor(after, int, str)
     page = await audit.audit_page(info.context.graph, limit=size + 1, after=key)
-    return edge_page(page, size)
+    return edge_page(page, size, has_previous_page=key is not None)

@@ -39,6 +39,7 @@ from resolvers.pagination import (
 )
 from resolvers.selection import (
     Parent,
+    after_a_cursor,
     below,
     fields_params,
     graph_field,
@@ -133,10 +134,9 @@ async def customers(
     nodes = Selection("customers", "customers", children=below(info)).at("edges", "node")
     if order.by_id and request.forward_by_id:
         key = decode_cursor(after, str)
-        page = await views.customers(
-            info.context.graph, nodes, limit=request.size + 1, after=key[0] if key else ""
-        )
-        return edge_page(page, request.size, has_previous_page=after is not None)
+        start = key[0] if key else ""
+        page = await views.customers(info.context.graph, nodes, limit=request.size + 1, after=start)
+        return edge_page(page, request.size, has_previous_page=start != "")
     page = await views.customers_ordered(
         info.context.graph,
         nodes,
@@ -214,7 +214,7 @@ async def search(
         limit=size + 1,
         after=(key[0], key[1]) if key else None,
     )
-    return edge_page(page, size)
+    return edge_page(page, size, has_previous_page=key is not None)
 
 
 async def tags(info: Info, customer: Parent, as_of: datetime | None) -> list[TagRow]:
@@ -236,7 +236,7 @@ async def timeline(
     args = {"first": first, "after": after, "kinds": kinds}
     params = timeline_params(args, info.context.settings)
     page: Page[TimelineItemRow] = await graph_page(info, "Customer", customer, params)
-    return edge_page(page, params["limit"] - 1)
+    return edge_page(page, params["limit"] - 1, has_previous_page=after_a_cursor(params))
 
 
 async def custom_fields(info: Info, customer: Parent) -> list[tuple[str, str | None]]:
@@ -307,7 +307,7 @@ async def interactions(
     args = {"first": first, "after": after, "types": types, "since": since}
     params = interactions_params(args, info.context.settings)
     page: Page[InteractionRow] = await graph_page(info, "Customer", customer, params)
-    return edge_page(page, params["limit"] - 1)
+    return edge_page(page, params["limit"] - 1, has_previous_page=after_a_cursor(params))
 
 
 async def lifecycle_funnel(info: Info) -> list[tuple[str, int]]:

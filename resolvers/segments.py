@@ -134,7 +134,8 @@ async def customers(
     info.context.loaders.customer.prime_many(
         {row["node"]["id"]: row["node"] for row in result.rows}
     )
-    return edge_page(Page(rows=result.rows, total=result.total), size)
+    page = Page(rows=result.rows, total=result.total)
+    return edge_page(page, size, has_previous_page=key is not None)
 
 
 async def snapshot_segment(info: Info, segment_id: str, as_of: datetime | None) -> SnapshotRow:
@@ -201,7 +202,7 @@ async def snapshot_customers(
     else:
         page_key = PageKey.of(snapshot_id, leftOut=left_out, after=start, limit=size + 1)
         page = await loaders.snapshot_diff.load(page_key)
-    return edge_page(page, size)
+    return edge_page(page, size, has_previous_page=start != "")
 
 
 async def matching_customers(

@@ -78,6 +78,12 @@ def timeline_params(args: dict[str, Any], settings: Settings) -> dict[str, Any]:
     }
 
 
+def after_a_cursor(params: Mapping[str, Any]) -> bool:
+    """Whether a forward page, given as the parameters above (holders', interactions',
+    timeline's), starts after a cursor: its PageInfo's hasPreviousPage."""
+    return params.get("afterId") is not None or bool(params.get("after"))
+
+
 def fields_params(args: dict[str, Any], settings: Settings) -> dict[str, Any]:
     """Customer.fields: the model's property names, which are not custom fields."""
     return {"model": MODEL}

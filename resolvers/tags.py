@@ -8,7 +8,13 @@ from graph.rows import CustomerRow, TagRow
 from graph.tags import taxonomy
 from resolvers.context import Info
 from resolvers.pagination import EdgePage, edge_page
-from resolvers.selection import Parent, graph_field, graph_page, holders_params
+from resolvers.selection import (
+    Parent,
+    after_a_cursor,
+    graph_field,
+    graph_page,
+    holders_params,
+)
 
 
 async def tag(info: Info, name: str) -> TagRow | None:
@@ -48,4 +54,4 @@ async def customers(
     """Tag.customers: direct holders by id ascending, batched over tags with the same page."""
     params = holders_params({"first": first, "after": after}, info.context.settings)
     page: Page[CustomerRow] = await graph_page(info, "Tag", tag, params)
-    return edge_page(page, params["limit"] - 1)
+    return edge_page(page, params["limit"] - 1, has_previous_page=after_a_cursor(params))

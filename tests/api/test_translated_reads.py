@@ -34,15 +34,19 @@ fragment everything on Customer {
   id name email phone gender birthDate city region createdAt source updatedAt owner
   stage totalSpend purchaseCount lastPurchaseAt stageHistory { stage from to __typename }
   tags { id name category description status parent { name } children { name } aliases
-         customerCount customers(first: 2) { totalCount edges { cursor node { id name } } } }
+         customerCount customers(first: 2) { totalCount edges { cursor node { id name } } }
+         later: customers(first: 2, after: "WyJDMDAwMDAwNSJd") {
+           pageInfo { hasPreviousPage hasNextPage startCursor } edges { node { id } } } }
   tagAssignments { source assignedAt ruleId tag { name } }
   purchasedProducts { id sku name category price buyerCount }
   newest: interactions(first: 3) {
-    totalCount pageInfo { hasNextPage endCursor }
+    totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor __typename }
     edges { cursor node { id type occurredAt channel amount quantity note
                           product { id name buyerCount } customer { id name stage } } }
   }
-  purchases: interactions(first: 2, types: [PURCHASE]) { totalCount edges { node { id } } }
+  purchases: interactions(first: 2, types: [PURCHASE]) {
+    totalCount pageInfo { startCursor endCursor hasNextPage } edges { node { id } }
+  }
   tasks { title }
 }
 """
@@ -50,7 +54,10 @@ EVERYTHING = (
     CUSTOMER
     + """
 query ($after: String) {
-  customers(first: 25, after: $after) { totalCount edges { cursor node { ...everything } } }
+  customers(first: 25, after: $after) {
+    totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { ...everything } }
+  }
   one: customer(id: "C0000007") { ...everything }
 }"""
 )
@@ -119,6 +126,38 @@ def without_tasks(data: Any) -> Any:
     if isinstance(data, list):
         return [without_tasks(item) for item in data]
     return data
+
+
+PAGES = """query ($after: String, $since: String) {
+  customers(first: 3, after: $after) {
+    pageInfo { hasPreviousPage hasNextPage startCursor endCursor } edges { node { id } }
+  }
+  customer(id: "C0000003") {
+    interactions(first: 1, after: $since) {
+      pageInfo { hasPreviousPage startCursor endCursor } edges { cursor node { id } }
+    }
+  }
+}"""
+
+
+async def test_a_page_after_a_cursor_has_a_previous_page(api: Api, graph: Graph) -> None:
+    """Paging forward, hasPreviousPage says whether the page started after a cursor, on the
+    fast path as with the resolvers; start and end cursors are the first and last edge's."""
+    await seed_graph(graph, 30, seed=4)
+    first = await api(PAGES, after=None, since=None)
+    assert first == await slow(api)(PAGES, after=None, since=None)
+    customers, interactions = first["customers"], first["customer"]["interactions"]
+    assert customers["pageInfo"]["hasPreviousPage"] is False
+    assert interactions["pageInfo"]["hasPreviousPage"] is False
+    assert interactions["pageInfo"]["startCursor"] == interactions["edges"][0]["cursor"]
+    after, since = customers["pageInfo"]["endCursor"], interactions["pageInfo"]["endCursor"]
+    second = await api(PAGES, after=after, since=since)
+    assert second == await slow(api)(PAGES, after=after, since=since)
+    assert [e["node"]["id"] for e in second["customers"]["edges"]] == [
+        "C0000004", "C0000005", "C0000006",
+    ]  # fmt: skip
+    assert second["customers"]["pageInfo"]["hasPreviousPage"] is True
+    assert second["customer"]["interactions"]["pageInfo"]["hasPreviousPage"] is True
 
 
 async def test_the_fast_path_answers_without_resolvers(
