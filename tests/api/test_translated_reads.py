@@ -318,3 +318,23 @@ def test_a_query_executed_once_without_errors_skips_strawberrys_execution(
             "data": {"upsertCustomer": {"id": "c9", "name": "Zed"}}
         }
         assert executed == [query, mutation]
+
+
+NAMELESS = "CREATE (:Customer {id: 'C0000099', createdAt: datetime('2026-01-01T00:00:00Z')})"
+
+
+async def test_a_null_where_the_schema_says_non_null_is_graphql_cores_error(
+    api: Api, graph: Graph
+) -> None:
+    """A customer written around the API without its (non-null) name: the fast path leaves
+    the request to graphql-core, whose answer (a null customer and the error at its path) is
+    the same as with the fast path off."""
+    await graph.run_text("tests/nameless", NAMELESS, write=True)
+    query = '{ customer(id: "C0000099") { id name } }'
+    fast, ordinary = await api.execute(query), await slow(api).execute(query)
+    assert fast.data == ordinary.data == {"customer": None}
+    assert fast.errors is not None and ordinary.errors is not None
+    for errors in (fast.errors, ordinary.errors):  # the same, but for each request's id
+        [error] = errors
+        assert error.path == ["customer", "name"]
+        assert error.formatted["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
