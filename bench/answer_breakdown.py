@@ -24,12 +24,11 @@ import argparse
 import asyncio
 import random
 import statistics
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from graphql import parse
-from http_floor import C360_R1, auto_commit, driver
+from http_floor import C360_R1, alternate, auto_commit, driver
 
 from core.settings import Settings
 from graph.db import counting_round_trips, open_graph
@@ -75,16 +74,7 @@ async def measure(args: argparse.Namespace) -> dict[str, list[float]]:
     variants: dict[str, Callable[[str], Awaitable[Any]]] = {
         "floor-auto": floor_auto, "statement": statement, "answer": answer, "lane": lane,
     }  # fmt: skip
-    for call in variants.values():  # warm-up
-        for customer in ids[: args.requests]:
-            await call(customer)
-    seen: dict[str, list[float]] = {variant: [] for variant in variants}
-    for round_ in range(args.rounds):
-        for variant, call in variants.items():
-            for customer in ids[round_ * args.requests : (round_ + 1) * args.requests]:
-                started = time.perf_counter()
-                await call(customer)
-                seen[variant].append(time.perf_counter() - started)
+    seen = await alternate(variants, ids, args.requests, args.rounds)
     await floor.close()
     await graph.close()
     return seen

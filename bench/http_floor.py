@@ -36,6 +36,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import neo4j
@@ -215,7 +216,7 @@ async def measure(args: argparse.Namespace, port: int) -> dict[str, list[float]]
     async def bare_auto(customer: str) -> None:
         await http_auto.post(orjson.dumps({"id": customer}))
 
-    variants: dict[str, Any] = {
+    variants: dict[str, Callable[[str], Awaitable[Any]]] = {
         "driver": floor, "driver-auto": floor_auto, "http": bare, "http-auto": bare_auto,
     }  # fmt: skip
     if args.c360_url:
@@ -230,19 +231,28 @@ async def measure(args: argparse.Namespace, port: int) -> dict[str, list[float]]
         variants["c360"] = graphql
     for each in clients:
         await each.open()
-    for call in variants.values():  # warm-up
-        for customer in ids[: args.requests]:
-            await call(customer)
-    seen: dict[str, list[float]] = {name: [] for name in variants}
-    for round_ in range(args.rounds):
-        for name, call in variants.items():
-            for customer in ids[round_ * args.requests : (round_ + 1) * args.requests]:
-                started = time.perf_counter()
-                await call(customer)
-                seen[name].append(time.perf_counter() - started)
+    seen = await alternate(variants, ids, args.requests, args.rounds)
     for each in clients:
         await each.close()
     await floor_driver.close()
+    return seen
+
+
+async def alternate(
+    variants: dict[str, Callable[[str], Awaitable[Any]]], ids: list[str], requests: int, rounds: int
+) -> dict[str, list[float]]:
+    """Each variant's latencies, one call at a time: a warm-up round of `requests` calls each,
+    then `rounds` rounds in which every variant takes the same `requests` customers in turn."""
+    for call in variants.values():
+        for customer in ids[:requests]:
+            await call(customer)
+    seen: dict[str, list[float]] = {name: [] for name in variants}
+    for round_ in range(rounds):
+        for name, call in variants.items():
+            for customer in ids[round_ * requests : (round_ + 1) * requests]:
+                started = time.perf_counter()
+                await call(customer)
+                seen[name].append(time.perf_counter() - started)
     return seen
 
 
