@@ -350,13 +350,13 @@ Complete = Callable[["Shape", Selection, Any], Any]
 @dataclass(frozen=True)
 class FieldPlan:
     """How Shape answers one field of one object type, worked out once per schema: where its
-    value comes from (`attribute`: the instance's, for node properties; `fetched`: the
+    value comes from (`is_property`: the instance's attribute `python_name`; `fetched`: the
     translated read's, by response key, `convert`ed as the resolver does) and how it is
     completed (`complete`: non-null and list checks, masks, serializers and object types,
     flattened into closures instead of a walk over the field's type per value)."""
 
-    python_name: str | None
-    attribute: str | None
+    python_name: str
+    is_property: bool
     fetched: bool
     convert: Callable[[Any], Any] | None
     complete: Complete
@@ -369,7 +369,7 @@ class FieldPlan:
         is_property = type_name in PROPERTIES and field_name in PROPERTIES[type_name]
         return cls(
             python_name=python_name,
-            attribute=python_name if is_property else None,
+            is_property=is_property,
             fetched=not is_property and fragment(type_name, field_name) is not None,
             convert=CONVERT.get((type_name, field_name)),
             complete=completion(field, field.type),
@@ -440,13 +440,6 @@ _PLANS: weakref.WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], FieldPlan
 )
 
 
-def _plans(schema: GraphQLSchema) -> dict[tuple[str, str], FieldPlan]:
-    plans = _PLANS.get(schema)
-    if plans is None:
-        plans = _PLANS[schema] = {}
-    return plans
-
-
 class Shape:
     """Builds the response of a translated read: the value graphql-core would complete."""
 
@@ -455,7 +448,7 @@ class Shape:
         self.sees_personal_data = (
             context.principal is not None and context.principal.sees_personal_data
         )
-        self.plans = _plans(schema)
+        self.plans = _PLANS.setdefault(schema, {})
 
     def node(
         self, type_name: str, selections: Iterable[Selection], record: Any
@@ -463,15 +456,14 @@ class Shape:
         if record is None:
             return None
         instance = NODES[type_name].from_record(record)
-        plans = self.plans
         out: dict[str, Any] = {}
         for selection in selections:
             if selection.name == "__typename":
                 out[selection.key] = type_name
                 continue
-            plan = plans.get((type_name, selection.name)) or self._plan(type_name, selection.name)
-            if plan.attribute is not None:
-                value = getattr(instance, plan.attribute)
+            plan = self.plan(type_name, selection.name)
+            if plan.is_property:
+                value = getattr(instance, plan.python_name)
             elif plan.fetched:
                 if selection.key not in instance.fetched:
                     raise Untranslatable(f"{type_name}.{selection.name} was not fetched")
@@ -483,10 +475,11 @@ class Shape:
             out[selection.key] = plan.complete(self, selection, value)
         return out
 
-    def _plan(self, type_name: str, field_name: str) -> FieldPlan:
-        plan = self.plans[type_name, field_name] = FieldPlan.of(
-            self.schema.type_map[type_name], field_name
-        )
+    def plan(self, type_name: str, field_name: str) -> FieldPlan:
+        plan = self.plans.get((type_name, field_name))
+        if plan is None:
+            object_type = self.schema.type_map[type_name]
+            plan = self.plans[type_name, field_name] = FieldPlan.of(object_type, field_name)
         return plan
 
     def assignment(
@@ -516,10 +509,7 @@ class Shape:
 
     def attribute(self, output: GraphQLObjectType, selection: Selection, instance: Any) -> Any:
         """A field of a value type (a tag assignment, a stage span): its attribute, completed."""
-        plan = self.plans.get((output.name, selection.name)) or self._plan(
-            output.name, selection.name
-        )
-        assert plan.python_name is not None
+        plan = self.plan(output.name, selection.name)
         return plan.complete(self, selection, getattr(instance, plan.python_name))
 
     def edge(
